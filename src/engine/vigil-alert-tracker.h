@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "vigil-alert.h"
+#include "vigil-clock.h"
+
+G_BEGIN_DECLS
+
+/* Merges the alerts of every source by fingerprint and decides what is new
+ * and what is resolved. It is fed only successful polls: an alert is
+ * resolved when a source that listed it answers without it, never because a
+ * poll failed or endsAt passed. No I/O and no timers. */
+#define VIGIL_TYPE_ALERT_TRACKER (vigil_alert_tracker_get_type ())
+G_DECLARE_FINAL_TYPE (VigilAlertTracker, vigil_alert_tracker, VIGIL, ALERT_TRACKER, GObject)
+
+VigilAlertTracker *vigil_alert_tracker_new                 (VigilClock         *clock);
+/* Alert names treated as heartbeats: never listed, never notified.
+ * Default: Watchdog, DeadMansSwitch. */
+void               vigil_alert_tracker_set_heartbeat_names (VigilAlertTracker  *self,
+                                                            const char * const *names);
+/* The alerts from one source's successful poll. Alertmanager sources are
+ * authoritative: while any is known (`authoritative` TRUE), alerts that
+ * only a Prometheus source reports count only when pending. */
+void               vigil_alert_tracker_update_source       (VigilAlertTracker  *self,
+                                                            const char         *source_name,
+                                                            gboolean            authoritative,
+                                                            GPtrArray          *alerts);
+/* Forget a source that was removed from the configuration. */
+void               vigil_alert_tracker_remove_source       (VigilAlertTracker  *self,
+                                                            const char         *source_name);
+/* The current alerts (VigilAlert), heartbeats excluded, one per
+ * fingerprint. Unsorted: views sort with vigil_alert_compare(). */
+GListModel        *vigil_alert_tracker_get_alerts          (VigilAlertTracker  *self);
+/* Whether a heartbeat alert is currently reported by any source. */
+gboolean           vigil_alert_tracker_has_heartbeat       (VigilAlertTracker  *self);
+guint              vigil_alert_tracker_count_active        (VigilAlertTracker  *self,
+                                                            VigilSeverity       min_severity);
+
+/* Sort order of the alert list: suppressed after active, then severity
+ * (critical first), then age (oldest first), then name. */
+int                vigil_alert_compare                     (VigilAlert         *a,
+                                                            VigilAlert         *b);
+
+G_END_DECLS

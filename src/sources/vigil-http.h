@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+/* Why a request to a source failed. The message of every error in this
+ * domain is a plain sentence meant for the engineer. */
+#define VIGIL_SOURCE_ERROR (vigil_source_error_quark ())
+GQuark vigil_source_error_quark (void);
+
+typedef enum {
+  VIGIL_SOURCE_ERROR_CONNECTION,     /* refused, unreachable, DNS */
+  VIGIL_SOURCE_ERROR_TIMEOUT,
+  VIGIL_SOURCE_ERROR_TLS,
+  VIGIL_SOURCE_ERROR_HTTP,           /* a non-2xx status without a better reading */
+  VIGIL_SOURCE_ERROR_UNAUTHORIZED,   /* 401, 403 */
+  VIGIL_SOURCE_ERROR_NOT_FOUND,      /* 404: wrong URL or path prefix */
+  VIGIL_SOURCE_ERROR_GONE,           /* 410: e.g. Alertmanager's removed v1 API */
+  VIGIL_SOURCE_ERROR_UNAVAILABLE,    /* 503 and friends: starting or overloaded */
+  VIGIL_SOURCE_ERROR_NOT_JSON,       /* HTML or text where JSON was expected */
+  VIGIL_SOURCE_ERROR_TOO_LARGE,
+  VIGIL_SOURCE_ERROR_QUERY,          /* the server rejected the query */
+  VIGIL_SOURCE_ERROR_INVALID,        /* malformed answer */
+  VIGIL_SOURCE_ERROR_BAD_REQUEST,    /* refused before sending */
+} VigilSourceError;
+
+/* Bodies larger than this are refused rather than parsed. */
+#define VIGIL_HTTP_MAX_BODY (64 * 1024 * 1024)
+
+/* GET `url` and return the body of a 2xx JSON answer. Everything else
+ * becomes a VIGIL_SOURCE_ERROR with a plain sentence; an error body in JSON
+ * is handed to `error_body_reader` (may be NULL) for the server's own words.
+ * The JSON is not parsed here. */
+void     vigil_http_get_json_async  (SoupSession         *session,
+                                     const char          *url,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
+GBytes  *vigil_http_get_json_finish (GAsyncResult        *result,
+                                     GError             **error);
+
+/* Turns a VIGIL_PARSE_ERROR or VIGIL_PROMETHEUS_ERROR into a
+ * VIGIL_SOURCE_ERROR with a sentence; other errors are copied. */
+GError  *vigil_http_error_from_parse (const GError       *parse_error,
+                                      const char         *url);
+
+SoupSession *vigil_http_session_new (void);
+
+G_END_DECLS

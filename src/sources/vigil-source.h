@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "vigil-alert.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  VIGIL_SOURCE_KIND_ALERTMANAGER,
+  VIGIL_SOURCE_KIND_PROMETHEUS,
+} VigilSourceKind;
+
+typedef enum {
+  VIGIL_SOURCE_HEALTH_UNKNOWN,   /* not polled yet */
+  VIGIL_SOURCE_HEALTH_OK,
+  VIGIL_SOURCE_HEALTH_ERROR,     /* last poll failed; see the error message */
+  VIGIL_SOURCE_HEALTH_STALE,     /* last good data is older than stale-after */
+} VigilSourceHealth;
+
+/* One configured server: its own SoupSession (sources differ in CA,
+ * client certificate and proxy), its health and its last good alerts. */
+#define VIGIL_TYPE_SOURCE (vigil_source_get_type ())
+G_DECLARE_FINAL_TYPE (VigilSource, vigil_source, VIGIL, SOURCE, GObject)
+
+/* Fails with G_IO_ERROR_INVALID_ARGUMENT on a URL that is not http(s). */
+VigilSource       *vigil_source_new                (VigilSourceKind   kind,
+                                                    const char       *name,
+                                                    const char       *url,
+                                                    GError          **error);
+VigilSourceKind    vigil_source_get_kind           (VigilSource      *self);
+const char        *vigil_source_get_name           (VigilSource      *self);
+/* The base URL, without a trailing slash. */
+const char        *vigil_source_get_url            (VigilSource      *self);
+SoupSession       *vigil_source_get_session        (VigilSource      *self);
+VigilSourceHealth  vigil_source_get_health         (VigilSource      *self);
+/* A plain sentence for the last failure, NULL while healthy. */
+const char        *vigil_source_get_error_message  (VigilSource      *self);
+/* Wall-clock microseconds of the last successful poll, 0 if none. */
+gint64             vigil_source_get_last_success   (VigilSource      *self);
+/* The last good alerts (VigilAlert); empty before the first success. */
+GPtrArray         *vigil_source_get_alerts         (VigilSource      *self);
+/* Recomputes STALE from the age of the last good data. */
+void               vigil_source_check_stale        (VigilSource      *self,
+                                                    gint64            now_us,
+                                                    gint64            stale_after_us);
+
+/* Fetches the source's alerts (Alertmanager /api/v2/alerts, Prometheus
+ * /api/v1/alerts), records health, and keeps the last good list on failure.
+ * `now_us` stamps the success. */
+void               vigil_source_poll_async         (VigilSource         *self,
+                                                    gint64               now_us,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+/* Returns the alerts on success (a new reference to the kept array). */
+GPtrArray         *vigil_source_poll_finish        (VigilSource         *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+
+const char        *vigil_source_kind_to_string     (VigilSourceKind     kind);
+const char        *vigil_source_health_to_string   (VigilSourceHealth   health);
+
+G_END_DECLS

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  VIGIL_STATUS_FORMAT_TEXT,
+  VIGIL_STATUS_FORMAT_JSON,
+  VIGIL_STATUS_FORMAT_WAYBAR,
+} VigilStatusFormat;
+
+/* Parses "text", "json", "waybar"; FALSE on anything else. */
+gboolean vigil_status_format_from_string (const char        *word,
+                                          VigilStatusFormat *format);
+
+/* What `vigil --status` prints: `sources` is a GListModel of VigilSource,
+ * `alerts` a GListModel of VigilAlert (already merged and sorted). */
+char    *vigil_status_report_format      (VigilStatusFormat  format,
+                                          GListModel        *sources,
+                                          GListModel        *alerts);
+
+G_END_DECLS
