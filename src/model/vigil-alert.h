@@ -23,6 +23,13 @@ typedef enum {
   VIGIL_SEVERITY_CRITICAL,
 } VigilSeverity;
 
+/* Enum types, so that the alert's `state` and `severity` can be properties
+ * (and be bound or used in GtkExpressions). */
+#define VIGIL_TYPE_ALERT_STATE (vigil_alert_state_get_type ())
+GType vigil_alert_state_get_type (void);
+#define VIGIL_TYPE_SEVERITY (vigil_severity_get_type ())
+GType vigil_severity_get_type (void);
+
 #define VIGIL_TYPE_ALERT (vigil_alert_get_type ())
 G_DECLARE_FINAL_TYPE (VigilAlert, vigil_alert, VIGIL, ALERT, GObject)
 
@@ -32,7 +39,8 @@ const char      *vigil_alert_get_fingerprint     (VigilAlert      *self);
 void             vigil_alert_set_fingerprint     (VigilAlert      *self,
                                                   const char      *fingerprint);
 /* Label and annotation maps (char* -> char*), owned by the alert. An empty
- * label value counts as absent, so setters drop it. */
+ * label value counts as absent, so setters drop it (and an empty annotation
+ * says nothing, so it is dropped too); a NULL value removes the entry. */
 GHashTable      *vigil_alert_get_labels          (VigilAlert      *self);
 GHashTable      *vigil_alert_get_annotations     (VigilAlert      *self);
 const char      *vigil_alert_get_label           (VigilAlert      *self,
@@ -80,6 +88,12 @@ void             vigil_alert_set_generator_url   (VigilAlert      *self,
 const char      *vigil_alert_get_source          (VigilAlert      *self);
 void             vigil_alert_set_source          (VigilAlert      *self,
                                                   const char      *source);
+
+/* Copies everything `other` reports into `self` (fingerprint included when
+ * `self` has none) and emits VigilAlert::changed when anything differed.
+ * Returns whether it did. Views keep one object per fingerprint this way. */
+gboolean         vigil_alert_update_from         (VigilAlert      *self,
+                                                  VigilAlert      *other);
 
 /* Derived values. */
 const char      *vigil_alert_get_name            (VigilAlert      *self);

@@ -20,13 +20,4 @@ void       vigil_alertmanager_client_get_alerts_async  (VigilAlertmanagerClient 
 GPtrArray *vigil_alertmanager_client_get_alerts_finish (VigilAlertmanagerClient *self,
                                                         GAsyncResult            *result,
                                                         GError                 **error);
-/* GET /api/v2/status, for "Test connection": returns the version string. */
-void       vigil_alertmanager_client_get_version_async  (VigilAlertmanagerClient *self,
-                                                         GCancellable            *cancellable,
-                                                         GAsyncReadyCallback      callback,
-                                                         gpointer                 user_data);
-char      *vigil_alertmanager_client_get_version_finish (VigilAlertmanagerClient *self,
-                                                         GAsyncResult            *result,
-                                                         GError                 **error);
-
 G_END_DECLS

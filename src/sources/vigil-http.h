@@ -41,6 +41,23 @@ void     vigil_http_get_json_async  (SoupSession         *session,
 GBytes  *vigil_http_get_json_finish (GAsyncResult        *result,
                                      GError             **error);
 
+/* A pure parser: bytes in, a new object or boxed value out, or an error. */
+typedef gpointer (*VigilHttpParseFunc) (GBytes  *body,
+                                        GError **error);
+
+/* GET `url` as above, then run `parse` on the body in a worker thread, so
+ * large answers never stall the main loop. Parse errors come back as
+ * VIGIL_SOURCE_ERROR sentences. The result is freed with `free_result`. */
+void     vigil_http_get_parsed_async  (SoupSession         *session,
+                                       const char          *url,
+                                       VigilHttpParseFunc   parse,
+                                       GDestroyNotify       free_result,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+gpointer vigil_http_get_parsed_finish (GAsyncResult        *result,
+                                       GError             **error);
+
 /* Turns a VIGIL_PARSE_ERROR or VIGIL_PROMETHEUS_ERROR into a
  * VIGIL_SOURCE_ERROR with a sentence; other errors are copied. */
 GError  *vigil_http_error_from_parse (const GError       *parse_error,

@@ -4,6 +4,7 @@
 #include <libsoup/soup.h>
 
 #include "vigil-alert.h"
+#include "vigil-prometheus-client.h"
 
 G_BEGIN_DECLS
 
@@ -58,6 +59,10 @@ void               vigil_source_poll_async         (VigilSource         *self,
 GPtrArray         *vigil_source_poll_finish        (VigilSource         *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
+
+/* The query client of a Prometheus source (NULL for Alertmanager): graphs
+ * share the source's session. */
+VigilPrometheusClient *vigil_source_get_prometheus_client (VigilSource *self);
 
 const char        *vigil_source_kind_to_string     (VigilSourceKind     kind);
 const char        *vigil_source_health_to_string   (VigilSourceHealth   health);

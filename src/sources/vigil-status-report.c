@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vigil-status-report"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "vigil-alert.h"
+#include "vigil-source.h"
+#include "vigil-status-report.h"
+
+gboolean
+vigil_status_format_from_string (const char        *word,
+                                 VigilStatusFormat *format)
+{
+  g_return_val_if_fail (format != NULL, FALSE);
+
+  if (g_strcmp0 (word, "text") == 0)
+    *format = VIGIL_STATUS_FORMAT_TEXT;
+  else if (g_strcmp0 (word, "json") == 0)
+    *format = VIGIL_STATUS_FORMAT_JSON;
+  else if (g_strcmp0 (word, "waybar") == 0)
+    *format = VIGIL_STATUS_FORMAT_WAYBAR;
+  else
+    return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+source_answered (VigilSource *source)
+{
+  VigilSourceHealth health = vigil_source_get_health (source);
+
+  return health == VIGIL_SOURCE_HEALTH_OK || health == VIGIL_SOURCE_HEALTH_STALE;
+}
+
+/* The reason the report is not all good, in words; NULL when it is. */
+static char *
+dup_problem (GListModel *sources)
+{
+  guint n = g_list_model_get_n_items (sources);
+  guint failed = 0;
+
+  if (n == 0)
+    return g_strdup (_("No source is configured: pass --alertmanager=URL or --prometheus=URL, or add one in Vigil’s window."));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VigilSource) source = g_list_model_get_item (sources, i);
+
+      if (!source_answered (source))
+        failed++;
+    }
+
+  if (failed == 0)
+    return NULL;
+
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u of %u sources did not answer.",
+                                       "%u of %u sources did not answer.", n),
+                          failed, n);
+}
+
+static void
+add_string_map (JsonBuilder *builder,
+                const char  *member,
+                GHashTable  *map)
+{
+  g_autofree const char **keys = (const char **) g_hash_table_get_keys_as_array (map, NULL);
+  guint n = g_strv_length ((char **) keys);
+
+  qsort (keys, n, sizeof (char *), (GCompareFunc) g_strcmp0);
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < n; i++)
+    {
+      json_builder_set_member_name (builder, keys[i]);
+      json_builder_add_string_value (builder, g_hash_table_lookup (map, keys[i]));
+    }
+  json_builder_end_object (builder);
+}
+
+static void
+add_strv (JsonBuilder        *builder,
+          const char         *member,
+          const char * const *values)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_array (builder);
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    json_builder_add_string_value (builder, values[i]);
+  json_builder_end_array (builder);
+}
+
+static char *
+format_json (GListModel *sources,
+             GListModel *alerts,
+             const char *problem)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  guint n;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "ok");
+  json_builder_add_boolean_value (builder, problem == NULL);
+  json_builder_set_member_name (builder, "error");
+  if (problem != NULL)
+    json_builder_add_string_value (builder, problem);
+  else
+    json_builder_add_null_value (builder);
+
+  json_builder_set_member_name (builder, "sources");
+  json_builder_begin_array (builder);
+  n = g_list_model_get_n_items (sources);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VigilSource) source = g_list_model_get_item (sources, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, vigil_source_get_name (source));
+      json_builder_set_member_name (builder, "url");
+      json_builder_add_string_value (builder, vigil_source_get_url (source));
+      json_builder_set_member_name (builder, "kind");
+      json_builder_add_string_value (builder, vigil_source_kind_to_string (vigil_source_get_kind (source)));
+      json_builder_set_member_name (builder, "ok");
+      json_builder_add_boolean_value (builder, source_answered (source));
+      json_builder_set_member_name (builder, "health");
+      json_builder_add_string_value (builder, vigil_source_health_to_string (vigil_source_get_health (source)));
+      json_builder_set_member_name (builder, "error");
+      if (vigil_source_get_error_message (source) != NULL)
+        json_builder_add_string_value (builder, vigil_source_get_error_message (source));
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "alerts");
+  json_builder_begin_array (builder);
+  n = g_list_model_get_n_items (alerts);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VigilAlert) alert = g_list_model_get_item (alerts, i);
+      GDateTime *starts_at = vigil_alert_get_starts_at (alert);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "fingerprint");
+      json_builder_add_string_value (builder, vigil_alert_get_fingerprint (alert));
+      add_string_map (builder, "labels", vigil_alert_get_labels (alert));
+      add_string_map (builder, "annotations", vigil_alert_get_annotations (alert));
+      json_builder_set_member_name (builder, "state");
+      json_builder_add_string_value (builder, vigil_alert_state_to_string (vigil_alert_get_state (alert)));
+      add_strv (builder, "silencedBy", vigil_alert_get_silenced_by (alert));
+      add_strv (builder, "inhibitedBy", vigil_alert_get_inhibited_by (alert));
+      json_builder_set_member_name (builder, "severity");
+      json_builder_add_string_value (builder, vigil_severity_to_string (vigil_alert_get_severity (alert)));
+      json_builder_set_member_name (builder, "startsAt");
+      if (starts_at != NULL)
+        {
+          g_autofree char *text = g_date_time_format_iso8601 (starts_at);
+
+          json_builder_add_string_value (builder, text);
+        }
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "source");
+      json_builder_add_string_value (builder, vigil_alert_get_source (alert));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+
+  return json_generator_to_data (generator, NULL);
+}
+
+static void
+count_alerts (GListModel *alerts,
+              guint      *firing,
+              guint      *critical,
+              guint      *muted)
+{
+  guint n = g_list_model_get_n_items (alerts);
+
+  *firing = *critical = *muted = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VigilAlert) alert = g_list_model_get_item (alerts, i);
+
+      if (vigil_alert_is_active (alert))
+        {
+          (*firing)++;
+          if (vigil_alert_get_severity (alert) == VIGIL_SEVERITY_CRITICAL)
+            (*critical)++;
+        }
+      else if (vigil_alert_get_state (alert) == VIGIL_ALERT_STATE_SUPPRESSED)
+        (*muted)++;
+    }
+}
+
+/* "12 min", "3 h 5 min", for how long an alert has fired. */
+static char *
+format_age (GDateTime *since,
+            GDateTime *now)
+{
+  GTimeSpan span;
+  gint64 minutes;
+
+  if (since == NULL)
+    return g_strdup ("?");
+
+  span = g_date_time_difference (now, since);
+  minutes = MAX (span / G_TIME_SPAN_MINUTE, 0);
+
+  if (minutes < 60)
+    return g_strdup_printf (_("%" G_GINT64_FORMAT " min"), minutes);
+  if (minutes < 48 * 60)
+    return g_strdup_printf (_("%" G_GINT64_FORMAT " h %" G_GINT64_FORMAT " min"), minutes / 60, minutes % 60);
+
+  return g_strdup_printf (_("%" G_GINT64_FORMAT " days"), minutes / (24 * 60));
+}
+
+static char *
+format_text (GListModel *sources,
+             GListModel *alerts,
+             const char *problem)
+{
+  GString *out = g_string_new (NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  guint firing, critical, muted;
+  guint n;
+
+  n = g_list_model_get_n_items (sources);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VigilSource) source = g_list_model_get_item (sources, i);
+      const char *message = vigil_source_get_error_message (source);
+
+      g_string_append_printf (out, "%-5s %-12s %s%s%s\n",
+                              source_answered (source) ? "ok" : "FAIL",
+                              vigil_source_kind_to_string (vigil_source_get_kind (source)),
+                              vigil_source_get_url (source),
+                              message != NULL ? " — " : "",
+                              message != NULL ? message : "");
+    }
+
+  count_alerts (alerts, &firing, &critical, &muted);
+  g_string_append_printf (out, _("%u firing (%u critical), %u silenced or inhibited\n"),
+                          firing, critical, muted);
+
+  n = g_list_model_get_n_items (alerts);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VigilAlert) alert = g_list_model_get_item (alerts, i);
+      g_autofree char *age = format_age (vigil_alert_get_starts_at (alert), now);
+      g_autofree char *severity = g_ascii_strup (vigil_severity_to_string (vigil_alert_get_severity (alert)), -1);
+      const char *state = vigil_alert_is_active (alert) ? "" : vigil_alert_state_to_string (vigil_alert_get_state (alert));
+
+      g_string_append_printf (out, "%-9s %s — %s (%s)%s%s\n",
+                              severity,
+                              vigil_alert_get_name (alert) ? vigil_alert_get_name (alert) : "?",
+                              vigil_alert_get_summary (alert),
+                              age,
+                              *state ? " " : "", state);
+    }
+
+  if (problem != NULL)
+    g_string_append_printf (out, "%s\n", problem);
+
+  return g_string_free (out, FALSE);
+}
+
+/* One line of JSON as Waybar's custom module reads it. */
+static char *
+format_waybar (GListModel *sources,
+               GListModel *alerts,
+               const char *problem)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GString) tooltip = g_string_new (NULL);
+  g_autofree char *text = NULL;
+  const char *klass;
+  guint firing, critical, muted;
+  guint n;
+
+  count_alerts (alerts, &firing, &critical, &muted);
+
+  if (problem != NULL)
+    klass = "error";
+  else if (critical > 0)
+    klass = "critical";
+  else if (firing > 0)
+    klass = "warning";
+  else
+    klass = "ok";
+
+  text = g_strdup_printf ("%u", firing);
+
+  n = g_list_model_get_n_items (alerts);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VigilAlert) alert = g_list_model_get_item (alerts, i);
+
+      if (!vigil_alert_is_active (alert))
+        continue;
+      if (tooltip->len > 0)
+        g_string_append_c (tooltip, '\n');
+      g_string_append_printf (tooltip, "%s: %s",
+                              vigil_severity_to_string (vigil_alert_get_severity (alert)),
+                              vigil_alert_get_summary (alert));
+    }
+  if (problem != NULL)
+    {
+      if (tooltip->len > 0)
+        g_string_append_c (tooltip, '\n');
+      g_string_append (tooltip, problem);
+    }
+  if (tooltip->len == 0)
+    g_string_append (tooltip, _("No alerts firing"));
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, text);
+  json_builder_set_member_name (builder, "alt");
+  json_builder_add_string_value (builder, klass);
+  json_builder_set_member_name (builder, "class");
+  json_builder_add_string_value (builder, klass);
+  json_builder_set_member_name (builder, "tooltip");
+  json_builder_add_string_value (builder, tooltip->str);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+
+  return json_generator_to_data (generator, NULL);
+}
+
+char *
+vigil_status_report_format (VigilStatusFormat  format,
+                            GListModel        *sources,
+                            GListModel        *alerts)
+{
+  g_autofree char *problem = NULL;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (sources), NULL);
+  g_return_val_if_fail (G_IS_LIST_MODEL (alerts), NULL);
+
+  problem = dup_problem (sources);
+
+  switch (format)
+    {
+    case VIGIL_STATUS_FORMAT_JSON:
+      return format_json (sources, alerts, problem);
+    case VIGIL_STATUS_FORMAT_WAYBAR:
+      return format_waybar (sources, alerts, problem);
+    case VIGIL_STATUS_FORMAT_TEXT:
+    default:
+      return format_text (sources, alerts, problem);
+    }
+}
