@@ -39,7 +39,7 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  fixture->clock = vigil_clock_new_fake (1796312400 * G_USEC_PER_SEC);
+  fixture->clock = vigil_clock_new_fake (G_GINT64_CONSTANT (1796312400) * G_USEC_PER_SEC);
   fixture->tracker = vigil_alert_tracker_new (fixture->clock);
   fixture->fired = g_ptr_array_new_with_free_func (g_free);
   fixture->resolved = g_ptr_array_new_with_free_func (g_free);

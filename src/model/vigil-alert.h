@@ -30,6 +30,10 @@ GType vigil_alert_state_get_type (void);
 #define VIGIL_TYPE_SEVERITY (vigil_severity_get_type ())
 GType vigil_severity_get_type (void);
 
+/* Properties (notified only on real change): fingerprint, state,
+ * silenced-by, inhibited-by, receivers, starts-at, ends-at, updated-at,
+ * generator-url, source; read-only, derived from labels and annotations:
+ * name, severity, summary. */
 #define VIGIL_TYPE_ALERT (vigil_alert_get_type ())
 G_DECLARE_FINAL_TYPE (VigilAlert, vigil_alert, VIGIL, ALERT, GObject)
 
@@ -95,10 +99,13 @@ void             vigil_alert_set_source          (VigilAlert      *self,
 gboolean         vigil_alert_update_from         (VigilAlert      *self,
                                                   VigilAlert      *other);
 
-/* Derived values. */
+/* Derived values. The severity comes from the `severity` label:
+ * critical/page/error, warning/warn, any other word is info, and no label
+ * is NONE (case-insensitive). */
 const char      *vigil_alert_get_name            (VigilAlert      *self);
 VigilSeverity    vigil_alert_get_severity        (VigilAlert      *self);
-/* The summary annotation, else the alertname, else the fingerprint. */
+/* The summary annotation, else the alertname, else the fingerprint, else
+ * "" (never NULL). */
 const char      *vigil_alert_get_summary         (VigilAlert      *self);
 /* Whether the alert is a heartbeat (Watchdog, DeadMansSwitch) by name. */
 gboolean         vigil_alert_is_heartbeat        (VigilAlert      *self);
