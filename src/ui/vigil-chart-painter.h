@@ -31,7 +31,8 @@ void               vigil_chart_painter_set_unit       (VigilChartPainter *self,
 /* Array of VigilSeries; the painter keeps a reference. NULL clears. */
 void               vigil_chart_painter_set_series     (VigilChartPainter *self,
                                                        GPtrArray         *series);
-/* Visible time range in Unix seconds; when unset, the data's own range. */
+/* Visible time range in Unix seconds; when unset, the data's own range.
+ * An empty or non-finite range (end <= start) unsets it. */
 void               vigil_chart_painter_set_time_range (VigilChartPainter *self,
                                                        double             start,
                                                        double             end);
@@ -48,6 +49,39 @@ void               vigil_chart_painter_paint          (VigilChartPainter *self,
                                                        cairo_t           *cr,
                                                        int                width,
                                                        int                height);
+
+/* Thicker lines and stronger grid for the high-contrast style. */
+void               vigil_chart_painter_set_high_contrast (VigilChartPainter *self,
+                                                          gboolean           high_contrast);
+/* The output's device pixels per unit (a widget's scale factor): the
+ * lines are cached as an image at that resolution. Defaults to 1. */
+void               vigil_chart_painter_set_scale_factor (VigilChartPainter *self,
+                                                         int                scale_factor);
+/* A read-out of the samples nearest to x (in the coordinates of the last
+ * paint): a vertical line and each series' value. Negative or NaN hides it. */
+void               vigil_chart_painter_set_hover      (VigilChartPainter *self,
+                                                       double             x);
+/* The series set with set_series() gained or changed samples in place:
+ * drop what was computed from them. */
+void               vigil_chart_painter_invalidate     (VigilChartPainter *self);
+/* Lays out and decimates for this size, unless that is already cached;
+ * paint() calls it. Returns how many vertices the lines will stroke. */
+guint              vigil_chart_painter_prepare        (VigilChartPainter *self,
+                                                       cairo_t           *cr,
+                                                       int                width,
+                                                       int                height);
+/* What the last layout computed; FALSE (and 0..1) before the first one. */
+gboolean           vigil_chart_painter_get_y_range    (VigilChartPainter *self,
+                                                       double            *min,
+                                                       double            *max);
+gboolean           vigil_chart_painter_get_visible_time_range (VigilChartPainter *self,
+                                                               double            *start,
+                                                               double            *end);
+gboolean           vigil_chart_painter_get_plot_area  (VigilChartPainter *self,
+                                                       cairo_rectangle_t *area);
+/* One sentence for screen readers: title, message, number of series and
+ * each series' latest value. */
+char              *vigil_chart_painter_dup_summary    (VigilChartPainter *self);
 
 /* Helpers the painter uses, public so tests can check them. */
 /* Nice axis bounds and ticks for [min, max]: fills at most max_ticks values
