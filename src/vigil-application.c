@@ -139,6 +139,14 @@ alert_fired_cb (VigilAlertTracker *tracker,
   vigil_notifier_notify_alert (self->notifier, alert);
 }
 
+static int
+compare_alerts (gconstpointer a,
+                gconstpointer b,
+                gpointer      user_data)
+{
+  return vigil_alert_compare ((VigilAlert *) a, (VigilAlert *) b);
+}
+
 static void
 status_poll_cb (GObject      *object,
                 GAsyncResult *result,
@@ -217,7 +225,7 @@ run_status (GVariantDict *options)
     {
       g_autoptr(VigilAlert) alert = g_list_model_get_item (alerts, i);
 
-      g_list_store_insert_sorted (sorted, alert, (GCompareDataFunc) vigil_alert_compare, NULL);
+      g_list_store_insert_sorted (sorted, alert, compare_alerts, NULL);
     }
 
   report = vigil_status_report_format (format, vigil_poller_get_sources (poller), G_LIST_MODEL (sorted));
@@ -343,6 +351,16 @@ vigil_application_handle_local_options (GApplication *app,
       return 2;
     }
 
+  {
+    g_autoptr(GSettings) settings = try_settings_new ();
+
+    if (settings == NULL)
+      {
+        g_printerr ("%s\n", _("Vigil’s settings schema is not installed: install Vigil, or run it from the build tree with “meson devenv -C build vigil”."));
+        return 1;
+      }
+  }
+
   return -1;
 }
 
@@ -404,12 +422,8 @@ vigil_application_startup (GApplication *app)
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
 
-  self->settings = try_settings_new ();
-  if (self->settings == NULL)
-    {
-      g_printerr ("%s\n", _("Vigil’s settings schema is not installed; run it with “meson devenv” or install it."));
-      self->settings = g_settings_new_with_backend (APP_ID, g_memory_settings_backend_new ());
-    }
+  /* handle-local-options made sure the schema is there. */
+  self->settings = g_settings_new (APP_ID);
 
   self->clock = vigil_clock_new_system ();
   self->poller = vigil_poller_new ();

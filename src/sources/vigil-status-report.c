@@ -221,11 +221,11 @@ format_age (GDateTime *since,
   minutes = MAX (span / G_TIME_SPAN_MINUTE, 0);
 
   if (minutes < 60)
-    return g_strdup_printf (_("%" G_GINT64_FORMAT " min"), minutes);
+    return g_strdup_printf (_("%d min"), (int) minutes);
   if (minutes < 48 * 60)
-    return g_strdup_printf (_("%" G_GINT64_FORMAT " h %" G_GINT64_FORMAT " min"), minutes / 60, minutes % 60);
+    return g_strdup_printf (_("%d h %d min"), (int) (minutes / 60), (int) (minutes % 60));
 
-  return g_strdup_printf (_("%" G_GINT64_FORMAT " days"), minutes / (24 * 60));
+  return g_strdup_printf (_("%d days"), (int) (minutes / (24 * 60)));
 }
 
 static char *
