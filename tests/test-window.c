@@ -80,6 +80,49 @@ save_png (GtkWidget  *window,
   return g_hash_table_size (colours);
 }
 
+static GtkListView *
+find_list_view (GtkWidget *widget)
+{
+  if (GTK_IS_LIST_VIEW (widget))
+    return GTK_LIST_VIEW (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkListView *found = find_list_view (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Selects the named alert in the list, as a click would, so the details
+ * pane shows it. Returns whether it was there. */
+static gboolean
+select_alert (GtkWidget  *window,
+              const char *name)
+{
+  GtkListView *list_view = find_list_view (window);
+  GtkSelectionModel *model;
+
+  if (list_view == NULL)
+    return FALSE;
+
+  model = gtk_list_view_get_model (list_view);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (model)); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (model), i);
+
+      if (VIGIL_IS_ALERT (item) && g_strcmp0 (vigil_alert_get_name (VIGIL_ALERT (item)), name) == 0)
+        return gtk_selection_model_select_item (model, i, TRUE);
+    }
+
+  return FALSE;
+}
+
 static gboolean
 step_cb (gpointer user_data)
 {
@@ -102,6 +145,12 @@ step_cb (gpointer user_data)
       if (has_alert (run->app, "HighErrorRatio", TRUE))
         {
           run->alert_seen = now;
+          if (!select_alert (GTK_WIDGET (window), "HighErrorRatio"))
+            {
+              run->failure = "HighErrorRatio is not in the window's alert list";
+              g_application_quit (G_APPLICATION (run->app));
+              return G_SOURCE_REMOVE;
+            }
           g_print ("# HighErrorRatio in the window after %.1f s\n",
                    (now - run->started) / (double) G_USEC_PER_SEC);
         }
