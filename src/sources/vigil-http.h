@@ -26,13 +26,28 @@ typedef enum {
   VIGIL_SOURCE_ERROR_BAD_REQUEST,    /* refused before sending */
 } VigilSourceError;
 
-/* Bodies larger than this are refused rather than parsed. */
+/* Bodies larger than this are refused rather than parsed: one announced
+ * as larger is not downloaded, one without a length is cut off here. */
 #define VIGIL_HTTP_MAX_BODY (64 * 1024 * 1024)
+
+/* How patient each request is, unless vigil_http_set_timeouts() and
+ * vigil_http_set_retries() say otherwise for a session. The deadline
+ * covers the whole request, retries included; the connect timeout covers
+ * setting up a new connection (name lookup, TCP, TLS handshake). */
+#define VIGIL_HTTP_DEFAULT_CONNECT_TIMEOUT_MS (5 * 1000)
+#define VIGIL_HTTP_DEFAULT_TOTAL_TIMEOUT_MS   (20 * 1000)
+/* Failures that may pass (refused, reset, connect timeout, 502/503/504,
+ * Prometheus' "timeout" and "unavailable") are retried this many times,
+ * after about 0.5 s, then 1 s, each delay doubling with jitter. Errors
+ * that would come back the same way (4xx, TLS, not JSON) never are. */
+#define VIGIL_HTTP_DEFAULT_RETRIES            2
+#define VIGIL_HTTP_DEFAULT_RETRY_DELAY_MS     500
 
 /* GET `url` and return the body of a 2xx JSON answer. Everything else
  * becomes a VIGIL_SOURCE_ERROR with a plain sentence; an error body in JSON
  * is handed to `error_body_reader` (may be NULL) for the server's own words.
- * The JSON is not parsed here. */
+ * The JSON is not parsed here. Failures that may pass are retried within
+ * the deadline, as the session's policy below says. */
 void     vigil_http_get_json_async  (SoupSession         *session,
                                      const char          *url,
                                      GCancellable        *cancellable,
@@ -64,5 +79,17 @@ GError  *vigil_http_error_from_parse (const GError       *parse_error,
                                       const char         *url);
 
 SoupSession *vigil_http_session_new (void);
+
+/* Per session: the connect timeout and the deadline of every request, in
+ * milliseconds (0 for `connect_ms`: the deadline alone). The timeout
+ * sentence names the deadline: "… did not answer within 20 seconds." */
+void     vigil_http_set_timeouts    (SoupSession        *session,
+                                     guint               connect_ms,
+                                     guint               total_ms);
+/* Per session: how many times a failure that may pass is retried, and the
+ * first delay in milliseconds (each next one about doubles). */
+void     vigil_http_set_retries     (SoupSession        *session,
+                                     guint               retries,
+                                     guint               first_delay_ms);
 
 G_END_DECLS

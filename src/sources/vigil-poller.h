@@ -28,7 +28,11 @@ void         vigil_poller_set_interval   (VigilPoller  *self,
 void         vigil_poller_start          (VigilPoller  *self);
 void         vigil_poller_stop           (VigilPoller  *self);
 /* Polls every source once, in parallel; finishes when all have answered or
- * failed. TRUE when every source answered. */
+ * failed. TRUE when every source answered. Asked while a round is in flight
+ * (the timer's, or another caller's), it waits for that round instead of
+ * starting another, so no server ever gets two requests at once. The
+ * cancellable ends only this caller's wait; vigil_poller_stop() ends the
+ * round. */
 void         vigil_poller_poll_once_async  (VigilPoller         *self,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,
@@ -36,6 +40,15 @@ void         vigil_poller_poll_once_async  (VigilPoller         *self,
 gboolean     vigil_poller_poll_once_finish (VigilPoller         *self,
                                             GAsyncResult        *result,
                                             GError             **error);
+
+/* The source's health as one plain sentence for the window and `vigil
+ * --status`: "Up to date.", "No fresh data: showing data from 12 min
+ * ago.", or the error sentence followed by "Showing data from 3 min ago."
+ * while the last good alerts stay shown. Data older than three intervals
+ * is stale even before the poller marks it. */
+char        *vigil_poller_describe_source  (VigilPoller         *self,
+                                            VigilSource         *source,
+                                            gint64               now_us);
 
 /* Signals:
  *   source-polled (VigilSource *source, GPtrArray *alerts_or_null)
