@@ -3,6 +3,7 @@
 
 #include "vigil-alert-tracker.h"
 #include "vigil-parse.h"
+#include "vigil-webhook-payload.h"
 
 typedef struct {
   VigilClock        *clock;
@@ -295,6 +296,259 @@ test_real_alertmanager_states (Fixture       *fixture,
   g_assert_cmpstr (g_ptr_array_index (fixture->fired, 0), ==, "982df89a804bd383");
 }
 
+/* Push: alerts an Alertmanager webhook delivers, applied at once, with
+ * the polls still the truth. */
+
+#define PUSH_GRACE_US (VIGIL_ALERT_TRACKER_PUSH_GRACE_SECONDS * G_USEC_PER_SEC)
+
+static VigilAlert *
+listed_alert (Fixture *fixture,
+              guint    position)
+{
+  return g_list_model_get_item (vigil_alert_tracker_get_alerts (fixture->tracker), position);
+}
+
+static void
+test_push_fires_at_once (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GPtrArray) firing = alerts_of (make_alert ("DiskFull", "critical", VIGIL_ALERT_STATE_ACTIVE), NULL);
+  g_autoptr(GPtrArray) again = alerts_of (make_alert ("DiskFull", "critical", VIGIL_ALERT_STATE_ACTIVE), NULL);
+  g_autoptr(VigilAlert) listed = NULL;
+  guint changes;
+
+  /* No poll has happened: the push alone makes it news. */
+  vigil_alert_tracker_push (fixture->tracker, "webhook", firing, NULL);
+  g_assert_cmpuint (fixture->fired->len, ==, 1);
+  g_assert_cmpuint (n_listed (fixture), ==, 1);
+  g_assert_cmpuint (fixture->changes, >, 0);
+
+  listed = listed_alert (fixture, 0);
+  g_assert_cmpstr (vigil_alert_get_source (listed), ==, "webhook");
+  g_assert_cmpstr (vigil_alert_get_fingerprint (listed), ==,
+                   vigil_alert_get_fingerprint (g_ptr_array_index (firing, 0)));
+
+  /* Alertmanager repeats a notification (repeat_interval): not news. */
+  changes = fixture->changes;
+  vigil_alert_tracker_push (fixture->tracker, "webhook", again, NULL);
+  g_assert_cmpuint (fixture->fired->len, ==, 1);
+  g_assert_cmpuint (fixture->changes, ==, changes);
+}
+
+static void
+test_push_resolves_at_once (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) polled = alerts_of (make_alert ("A", "critical", VIGIL_ALERT_STATE_ACTIVE),
+                                           make_alert ("B", "warning", VIGIL_ALERT_STATE_ACTIVE),
+                                           NULL);
+  g_autoptr(GPtrArray) resolved = alerts_of (make_alert ("A", "critical", VIGIL_ALERT_STATE_ACTIVE), NULL);
+  g_autoptr(GPtrArray) stale = alerts_of (make_alert ("A", "critical", VIGIL_ALERT_STATE_ACTIVE),
+                                          make_alert ("B", "warning", VIGIL_ALERT_STATE_ACTIVE),
+                                          NULL);
+  g_autoptr(GPtrArray) later = alerts_of (make_alert ("A", "critical", VIGIL_ALERT_STATE_ACTIVE),
+                                          make_alert ("B", "warning", VIGIL_ALERT_STATE_ACTIVE),
+                                          NULL);
+  g_autoptr(VigilAlert) left = NULL;
+
+  vigil_alert_tracker_update_source (fixture->tracker, "am", TRUE, polled);
+  g_assert_cmpuint (fixture->fired->len, ==, 2);
+
+  /* The last poll still lists A, yet the webhook's word counts at once. */
+  vigil_alert_tracker_push (fixture->tracker, "webhook", NULL, resolved);
+  g_assert_cmpuint (fixture->resolved->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (fixture->resolved, 0), ==,
+                   vigil_alert_get_fingerprint (g_ptr_array_index (resolved, 0)));
+  g_assert_cmpuint (n_listed (fixture), ==, 1);
+  left = listed_alert (fixture, 0);
+  g_assert_cmpstr (vigil_alert_get_name (left), ==, "B");
+
+  /* A poll that was on its way before the push still lists A: it does
+   * not bring A back, and nothing fires again. */
+  vigil_clock_advance (fixture->clock, 2 * G_USEC_PER_SEC);
+  vigil_alert_tracker_update_source (fixture->tracker, "am", TRUE, stale);
+  g_assert_cmpuint (n_listed (fixture), ==, 1);
+  g_assert_cmpuint (fixture->fired->len, ==, 2);
+
+  /* Long after the push, a poll that lists A is the truth. */
+  vigil_clock_advance (fixture->clock, PUSH_GRACE_US);
+  vigil_alert_tracker_update_source (fixture->tracker, "am", TRUE, later);
+  g_assert_cmpuint (n_listed (fixture), ==, 2);
+  g_assert_cmpuint (fixture->fired->len, ==, 3);
+}
+
+static void
+test_push_confirmed_by_poll (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GPtrArray) pushed = alerts_of (make_alert ("A", "critical", VIGIL_ALERT_STATE_ACTIVE), NULL);
+  g_autoptr(GPtrArray) silenced = alerts_of (make_alert ("A", "critical", VIGIL_ALERT_STATE_SUPPRESSED), NULL);
+  g_autoptr(GPtrArray) still = alerts_of (make_alert ("A", "critical", VIGIL_ALERT_STATE_SUPPRESSED), NULL);
+  g_autoptr(VigilAlert) before = NULL;
+  g_autoptr(VigilAlert) after = NULL;
+
+  vigil_alert_tracker_push (fixture->tracker, "am", pushed, NULL);
+  before = listed_alert (fixture, 0);
+  g_assert_cmpuint (fixture->fired->len, ==, 1);
+
+  /* The next poll lists it (silenced meanwhile): the poll carries it from
+   * now on, and its state wins. Same object, no second notification. */
+  vigil_clock_advance (fixture->clock, 5 * G_USEC_PER_SEC);
+  vigil_alert_tracker_update_source (fixture->tracker, "am", TRUE, silenced);
+  after = listed_alert (fixture, 0);
+  g_assert_true (before == after);
+  g_assert_cmpint (vigil_alert_get_state (after), ==, VIGIL_ALERT_STATE_SUPPRESSED);
+  g_assert_cmpuint (fixture->fired->len, ==, 1);
+
+  vigil_clock_advance (fixture->clock, 2 * PUSH_GRACE_US);
+  vigil_alert_tracker_update_source (fixture->tracker, "am", TRUE, still);
+  g_assert_cmpuint (n_listed (fixture), ==, 1);
+  g_assert_cmpuint (fixture->resolved->len, ==, 0);
+}
+
+static void
+test_push_overruled_by_later_poll (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) pushed = alerts_of (make_alert ("A", "critical", VIGIL_ALERT_STATE_ACTIVE), NULL);
+  g_autoptr(GPtrArray) empty = no_alerts ();
+
+  vigil_alert_tracker_push (fixture->tracker, "am", pushed, NULL);
+
+  /* A poll that started before the push does not know the alert yet; it
+   * must not resolve what was just announced. */
+  vigil_clock_advance (fixture->clock, 1 * G_USEC_PER_SEC);
+  vigil_alert_tracker_update_source (fixture->tracker, "am", TRUE, empty);
+  g_assert_cmpuint (n_listed (fixture), ==, 1);
+  g_assert_cmpuint (fixture->resolved->len, ==, 0);
+
+  /* A poll of the same source long after the push is the truth. */
+  vigil_clock_advance (fixture->clock, PUSH_GRACE_US);
+  vigil_alert_tracker_update_source (fixture->tracker, "am", TRUE, empty);
+  g_assert_cmpuint (n_listed (fixture), ==, 0);
+  g_assert_cmpuint (fixture->resolved->len, ==, 1);
+}
+
+static void
+test_push_only_source (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) pushed = alerts_of (make_alert ("A", "critical", VIGIL_ALERT_STATE_ACTIVE),
+                                           make_alert ("B", "warning", VIGIL_ALERT_STATE_ACTIVE),
+                                           NULL);
+  g_autoptr(GPtrArray) resolved = alerts_of (make_alert ("A", "critical", VIGIL_ALERT_STATE_ACTIVE), NULL);
+  g_autoptr(GPtrArray) other = alerts_of (make_alert ("C", "info", VIGIL_ALERT_STATE_ACTIVE), NULL);
+
+  /* Pushed by an Alertmanager that Vigil does not poll: another source's
+   * polls say nothing about it, however late. */
+  vigil_alert_tracker_push (fixture->tracker, "webhook", pushed, NULL);
+  vigil_clock_advance (fixture->clock, 10 * PUSH_GRACE_US);
+  vigil_alert_tracker_update_source (fixture->tracker, "am", TRUE, other);
+  g_assert_cmpuint (n_listed (fixture), ==, 3);
+  g_assert_cmpuint (fixture->resolved->len, ==, 0);
+
+  vigil_alert_tracker_push (fixture->tracker, "webhook", NULL, resolved);
+  g_assert_cmpuint (n_listed (fixture), ==, 2);
+  g_assert_cmpuint (fixture->resolved->len, ==, 1);
+
+  /* Turning the webhook off forgets what it pushed. */
+  vigil_alert_tracker_remove_source (fixture->tracker, "webhook");
+  g_assert_cmpuint (n_listed (fixture), ==, 1);
+  g_assert_cmpuint (fixture->resolved->len, ==, 2);
+}
+
+static void
+test_push_fires_again_after_resolve (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) firing = alerts_of (make_alert ("A", "critical", VIGIL_ALERT_STATE_ACTIVE), NULL);
+  g_autoptr(GPtrArray) resolved = alerts_of (make_alert ("A", "critical", VIGIL_ALERT_STATE_ACTIVE), NULL);
+  g_autoptr(GPtrArray) again = alerts_of (make_alert ("A", "critical", VIGIL_ALERT_STATE_ACTIVE), NULL);
+
+  vigil_alert_tracker_push (fixture->tracker, "webhook", firing, NULL);
+  vigil_alert_tracker_push (fixture->tracker, "webhook", NULL, resolved);
+  /* Within the grace, a new firing push is news again (a poll would have
+   * to wait out the grace). */
+  vigil_alert_tracker_push (fixture->tracker, "webhook", again, NULL);
+
+  g_assert_cmpuint (fixture->fired->len, ==, 2);
+  g_assert_cmpuint (fixture->resolved->len, ==, 1);
+  g_assert_cmpuint (n_listed (fixture), ==, 1);
+}
+
+static void
+test_push_resolve_keeps_pending (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) firing = alerts_of (make_alert ("A", "critical", VIGIL_ALERT_STATE_ACTIVE), NULL);
+  g_autoptr(GPtrArray) resolved = alerts_of (make_alert ("A", "critical", VIGIL_ALERT_STATE_ACTIVE), NULL);
+  g_autoptr(GPtrArray) pending = alerts_of (make_alert ("A", "critical", VIGIL_ALERT_STATE_PENDING), NULL);
+  g_autoptr(VigilAlert) listed = NULL;
+
+  vigil_alert_tracker_update_source (fixture->tracker, "am", TRUE, firing);
+  vigil_alert_tracker_push (fixture->tracker, "webhook", NULL, resolved);
+  g_assert_cmpuint (n_listed (fixture), ==, 0);
+
+  /* The condition is true again and Prometheus counts down its `for`:
+   * that early warning is not hidden by the resolve. */
+  vigil_alert_tracker_update_source (fixture->tracker, "prom", FALSE, pending);
+  g_assert_cmpuint (n_listed (fixture), ==, 1);
+  listed = listed_alert (fixture, 0);
+  g_assert_cmpint (vigil_alert_get_state (listed), ==, VIGIL_ALERT_STATE_PENDING);
+  g_assert_cmpuint (fixture->fired->len, ==, 1);
+}
+
+static void
+test_push_heartbeat (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) firing = alerts_of (make_alert ("Watchdog", "none", VIGIL_ALERT_STATE_ACTIVE), NULL);
+  g_autoptr(GPtrArray) resolved = alerts_of (make_alert ("Watchdog", "none", VIGIL_ALERT_STATE_ACTIVE), NULL);
+
+  vigil_alert_tracker_push (fixture->tracker, "webhook", firing, NULL);
+  g_assert_true (vigil_alert_tracker_has_heartbeat (fixture->tracker));
+  g_assert_cmpuint (n_listed (fixture), ==, 0);
+  g_assert_cmpuint (fixture->fired->len, ==, 0);
+
+  vigil_alert_tracker_push (fixture->tracker, "webhook", NULL, resolved);
+  g_assert_false (vigil_alert_tracker_has_heartbeat (fixture->tracker));
+  g_assert_cmpuint (fixture->resolved->len, ==, 0);
+}
+
+static void
+test_push_real_webhook (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GBytes) body = read_fixture ("webhook-v4.json");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilWebhookPayload) payload = vigil_webhook_payload_new_from_bytes (body, &error);
+  g_autoptr(GPtrArray) polled = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(VigilAlert) listed = NULL;
+
+  g_assert_no_error (error);
+
+  /* Before the notification, a poll listed both alerts of the group. */
+  g_ptr_array_add (polled, make_alert ("Placeholder", NULL, VIGIL_ALERT_STATE_ACTIVE));
+  vigil_alert_set_fingerprint (g_ptr_array_index (polled, 0), "f2f859d7e8a73be4");
+  vigil_alert_tracker_update_source (fixture->tracker, "am", TRUE, polled);
+  g_assert_cmpuint (fixture->fired->len, ==, 1);
+
+  /* The notification Alertmanager 0.25 sent: db-1 still firing, db-2
+   * resolved. */
+  vigil_alert_tracker_push (fixture->tracker, "webhook",
+                            vigil_webhook_payload_get_firing (payload),
+                            vigil_webhook_payload_get_resolved (payload));
+
+  g_assert_cmpuint (fixture->fired->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (fixture->fired, 1), ==, "978cf4f44aaed2bc");
+  g_assert_cmpuint (fixture->resolved->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (fixture->resolved, 0), ==, "f2f859d7e8a73be4");
+  g_assert_cmpuint (n_listed (fixture), ==, 1);
+  listed = listed_alert (fixture, 0);
+  g_assert_cmpstr (vigil_alert_get_label (listed, "instance"), ==, "db-1:9100");
+  g_assert_cmpuint (vigil_alert_tracker_count_active (fixture->tracker, VIGIL_SEVERITY_CRITICAL), ==, 1);
+}
+
 static void
 test_compare (void)
 {
@@ -330,6 +584,15 @@ main (int   argc,
   ADD ("/vigil/alert-tracker/prometheus-defers", test_prometheus_defers_to_alertmanager);
   ADD ("/vigil/alert-tracker/updated-in-place", test_updated_in_place);
   ADD ("/vigil/alert-tracker/case-18", test_real_alertmanager_states);
+  ADD ("/vigil/alert-tracker/push/fires-at-once", test_push_fires_at_once);
+  ADD ("/vigil/alert-tracker/push/resolves-at-once", test_push_resolves_at_once);
+  ADD ("/vigil/alert-tracker/push/confirmed-by-poll", test_push_confirmed_by_poll);
+  ADD ("/vigil/alert-tracker/push/overruled-by-later-poll", test_push_overruled_by_later_poll);
+  ADD ("/vigil/alert-tracker/push/push-only-source", test_push_only_source);
+  ADD ("/vigil/alert-tracker/push/fires-again-after-resolve", test_push_fires_again_after_resolve);
+  ADD ("/vigil/alert-tracker/push/resolve-keeps-pending", test_push_resolve_keeps_pending);
+  ADD ("/vigil/alert-tracker/push/heartbeat", test_push_heartbeat);
+  ADD ("/vigil/alert-tracker/push/real-webhook", test_push_real_webhook);
   g_test_add_func ("/vigil/alert-tracker/compare", test_compare);
 
   return g_test_run ();

@@ -12,6 +12,13 @@ typedef struct {
   GHashTable *alerts;            /* fingerprint -> VigilAlert */
 } SourceState;
 
+/* What a webhook pushed about one fingerprint, until the polls agree. */
+typedef struct {
+  char       *source_name;
+  VigilAlert *alert;             /* NULL when pushed as resolved */
+  gint64      pushed_at;         /* the tracker's clock, µs */
+} PushEntry;
+
 struct _VigilAlertTracker
 {
   GObject     parent_instance;
@@ -27,6 +34,7 @@ struct _VigilAlertTracker
   /* Fingerprints already announced by alert-fired; forgotten on resolve. */
   GHashTable *announced;
   gboolean    heartbeat_seen;
+  GHashTable *pushed;            /* fingerprint -> PushEntry */
 };
 
 G_DEFINE_FINAL_TYPE (VigilAlertTracker, vigil_alert_tracker, G_TYPE_OBJECT)
@@ -46,6 +54,102 @@ source_state_free (SourceState *state)
   g_free (state->name);
   g_hash_table_unref (state->alerts);
   g_free (state);
+}
+
+static void
+push_entry_free (PushEntry *entry)
+{
+  g_free (entry->source_name);
+  g_clear_object (&entry->alert);
+  g_free (entry);
+}
+
+static gboolean
+push_expired (VigilAlertTracker *self,
+              PushEntry         *entry)
+{
+  return vigil_clock_get_now (self->clock) - entry->pushed_at
+         >= VIGIL_ALERT_TRACKER_PUSH_GRACE_SECONDS * G_USEC_PER_SEC;
+}
+
+/* Whether a webhook said the alert resolved, recently enough that a poll
+ * still listing it may be older than the push. */
+static gboolean
+resolved_by_push (VigilAlertTracker *self,
+                  const char        *fingerprint)
+{
+  PushEntry *entry = g_hash_table_lookup (self->pushed, fingerprint);
+
+  return entry != NULL && entry->alert == NULL;
+}
+
+/* Called with the alerts of a successful poll, before they are merged. */
+static void
+settle_pushed (VigilAlertTracker *self,
+               const char        *source_name,
+               gboolean           authoritative,
+               GHashTable        *listed)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->pushed);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      PushEntry *entry = value;
+
+      if (entry->alert == NULL)
+        continue;
+
+      /* Listed by Alertmanager: from now on the polls carry it (and know
+       * about silences that the push could not tell). Not listed by the
+       * source it was pushed for, long after the push: the poll is the
+       * truth. */
+      if ((authoritative && g_hash_table_contains (listed, key))
+          || (g_strcmp0 (entry->source_name, source_name) == 0
+              && !g_hash_table_contains (listed, key)
+              && push_expired (self, entry)))
+        g_hash_table_iter_remove (&iter);
+    }
+}
+
+static gboolean
+forget_pushes_of (VigilAlertTracker *self,
+                  const char        *source_name)
+{
+  GHashTableIter iter;
+  gpointer value;
+  gboolean dropped = FALSE;
+
+  g_hash_table_iter_init (&iter, self->pushed);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      PushEntry *entry = value;
+
+      if (g_strcmp0 (entry->source_name, source_name) == 0)
+        {
+          g_hash_table_iter_remove (&iter);
+          dropped = TRUE;
+        }
+    }
+
+  return dropped;
+}
+
+static void
+prune_resolved_pushes (VigilAlertTracker *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->pushed);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      PushEntry *entry = value;
+
+      if (entry->alert == NULL && push_expired (self, entry))
+        g_hash_table_iter_remove (&iter);
+    }
 }
 
 static SourceState *
@@ -136,6 +240,12 @@ collect (VigilAlertTracker *self)
           VigilAlert *alert = value;
           VigilAlert *current;
 
+          /* A webhook said it resolved; this poll may predate that. A
+           * pending report is a new episode that Prometheus is watching. */
+          if (resolved_by_push (self, key)
+              && vigil_alert_get_state (alert) != VIGIL_ALERT_STATE_PENDING)
+            continue;
+
           if (is_heartbeat (self, alert))
             {
               self->heartbeat_seen = TRUE;
@@ -159,13 +269,37 @@ collect (VigilAlertTracker *self)
         }
     }
 
+  /* A pushed alert that is still here is newer than every poll that
+   * listed it, since the first Alertmanager poll listing it replaces it. */
+  {
+    GHashTableIter iter;
+    gpointer key, value;
+
+    g_hash_table_iter_init (&iter, self->pushed);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      {
+        PushEntry *entry = value;
+
+        if (entry->alert == NULL)
+          continue;
+
+        if (is_heartbeat (self, entry->alert))
+          {
+            self->heartbeat_seen = TRUE;
+            continue;
+          }
+
+        g_hash_table_insert (chosen, key, entry->alert);
+      }
+  }
+
   return chosen;
 }
 
 static void
 recompute (VigilAlertTracker *self)
 {
-  g_autoptr(GHashTable) chosen = collect (self);
+  g_autoptr(GHashTable) chosen = NULL;
   g_autoptr(GPtrArray) fired = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) resolved = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
@@ -173,6 +307,9 @@ recompute (VigilAlertTracker *self)
   guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->alerts));
   GHashTableIter iter;
   gpointer key, value;
+
+  prune_resolved_pushes (self);
+  chosen = collect (self);
 
   /* Resolved: shown before, reported by no source now. */
   for (guint i = 0; i < n_items; i++)
@@ -285,6 +422,7 @@ vigil_alert_tracker_finalize (GObject *object)
   g_clear_pointer (&self->merged, g_hash_table_unref);
   g_clear_object (&self->alerts);
   g_clear_pointer (&self->announced, g_hash_table_unref);
+  g_clear_pointer (&self->pushed, g_hash_table_unref);
 
   G_OBJECT_CLASS (vigil_alert_tracker_parent_class)->finalize (object);
 }
@@ -322,6 +460,8 @@ vigil_alert_tracker_init (VigilAlertTracker *self)
   self->alerts = g_list_store_new (VIGIL_TYPE_ALERT);
   self->merged = g_hash_table_new (g_str_hash, g_str_equal);
   self->announced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->pushed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify) push_entry_free);
 }
 
 VigilAlertTracker *
@@ -382,6 +522,7 @@ vigil_alert_tracker_update_source (VigilAlertTracker *self,
       g_hash_table_replace (state->alerts, (gpointer) fingerprint, g_object_ref (alert));
     }
 
+  settle_pushed (self, source_name, authoritative, state->alerts);
   recompute (self);
 }
 
@@ -390,14 +531,71 @@ vigil_alert_tracker_remove_source (VigilAlertTracker *self,
                                    const char        *source_name)
 {
   SourceState *state;
+  gboolean dropped;
 
   g_return_if_fail (VIGIL_IS_ALERT_TRACKER (self));
 
+  /* What a push source sent goes with it (a webhook turned off). */
+  dropped = forget_pushes_of (self, source_name);
+
   state = find_source (self, source_name);
-  if (state == NULL)
+  if (state == NULL && !dropped)
     return;
 
-  g_ptr_array_remove (self->sources, state);
+  if (state != NULL)
+    g_ptr_array_remove (self->sources, state);
+  recompute (self);
+}
+
+void
+vigil_alert_tracker_push (VigilAlertTracker *self,
+                          const char        *source_name,
+                          GPtrArray         *firing,
+                          GPtrArray         *resolved)
+{
+  gint64 now;
+
+  g_return_if_fail (VIGIL_IS_ALERT_TRACKER (self));
+  g_return_if_fail (source_name != NULL);
+
+  now = vigil_clock_get_now (self->clock);
+
+  /* Resolved first: should one notification list a fingerprint both
+   * ways, firing is the safer reading. */
+  for (guint i = 0; resolved != NULL && i < resolved->len; i++)
+    {
+      VigilAlert *alert = g_ptr_array_index (resolved, i);
+      const char *fingerprint = vigil_alert_get_fingerprint (alert);
+      PushEntry *entry;
+
+      if (fingerprint == NULL || *fingerprint == '\0')
+        continue;
+
+      entry = g_new0 (PushEntry, 1);
+      entry->source_name = g_strdup (source_name);
+      entry->pushed_at = now;
+      g_hash_table_replace (self->pushed, g_strdup (fingerprint), entry);
+    }
+
+  for (guint i = 0; firing != NULL && i < firing->len; i++)
+    {
+      VigilAlert *alert = g_ptr_array_index (firing, i);
+      const char *fingerprint = vigil_alert_get_fingerprint (alert);
+      PushEntry *entry;
+
+      if (fingerprint == NULL || *fingerprint == '\0')
+        continue;
+
+      /* Kept by reference like a poll's alerts, and marked with where it
+       * came from: the shown alert copies it at once anyway. */
+      vigil_alert_set_source (alert, source_name);
+      entry = g_new0 (PushEntry, 1);
+      entry->source_name = g_strdup (source_name);
+      entry->alert = g_object_ref (alert);
+      entry->pushed_at = now;
+      g_hash_table_replace (self->pushed, g_strdup (fingerprint), entry);
+    }
+
   recompute (self);
 }
 

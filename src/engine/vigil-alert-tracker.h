@@ -27,7 +27,29 @@ void               vigil_alert_tracker_update_source       (VigilAlertTracker  *
                                                             const char         *source_name,
                                                             gboolean            authoritative,
                                                             GPtrArray          *alerts);
-/* Forget a source that was removed from the configuration. */
+/* How long a push outranks the polls that disagree with it: a poll that
+ * was already on its way when the webhook arrived can be older than the
+ * push. Well over the time one HTTP attempt may take (20 s), which bounds
+ * how old a poll's answer is when it arrives. */
+#define VIGIL_ALERT_TRACKER_PUSH_GRACE_SECONDS 60
+
+/* Alerts pushed by an Alertmanager webhook, applied at once. Firing alerts
+ * are added or updated (alert-fired at once for a new active one); the
+ * resolved ones leave the list at once, whichever sources listed them.
+ * Polls stay the truth: a pushed firing alert lasts until a successful
+ * Alertmanager poll lists it (then that poll carries it) or until a poll of
+ * `source_name` that comes more than the grace after the push does not;
+ * what a push resolved is not listed again by a poll within the grace (it
+ * may predate the push), only by a later one or a new firing push. With a
+ * `source_name` no poll uses, what no poll lists stays until it is pushed
+ * resolved or the source is removed. Either array may be NULL; the firing
+ * alerts are kept by reference and get `source_name` as their source. */
+void               vigil_alert_tracker_push                (VigilAlertTracker  *self,
+                                                            const char         *source_name,
+                                                            GPtrArray          *firing,
+                                                            GPtrArray          *resolved);
+/* Forget a source that was removed from the configuration (a push source
+ * too: what it pushed is forgotten). */
 void               vigil_alert_tracker_remove_source       (VigilAlertTracker  *self,
                                                             const char         *source_name);
 /* The current alerts (VigilAlert), heartbeats excluded, one per
