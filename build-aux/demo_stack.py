@@ -183,7 +183,7 @@ def render_prometheus_config(prometheus_address, service_address, alertmanager_a
     })
 
 
-def render_alertmanager_config(webhook_url=None):
+def render_alertmanager_config(webhook_url=None, webhook_token=None):
     text = (DEMO_DATA_DIR / "alertmanager.yml").read_text(encoding="utf-8")
     if webhook_url is None:
         return text
@@ -195,6 +195,10 @@ def render_alertmanager_config(webhook_url=None):
     block = (f"{indent}webhook_configs:\n"
              f"{indent}  - url: {json.dumps(webhook_url)}\n"
              f"{indent}    send_resolved: true")
+    if webhook_token:
+        block += (f"\n{indent}    http_config:\n"
+                  f"{indent}      authorization:\n"
+                  f"{indent}        credentials: {json.dumps(webhook_token)}")
     return text[:match.start()] + block + text[match.end():]
 
 
@@ -270,11 +274,12 @@ class DemoStack:
       taken from $VIGIL_DEMO_SERVICE_BIN).
     latency, error_ratio: the service's settings at start.
     webhook_url: if given, Alertmanager also pushes to this webhook.
+    webhook_token: the bearer token Alertmanager sends with each push.
     keep_workdir: keep the temporary folder (configs, data, logs) after stop().
     """
 
     def __init__(self, build_dir=None, alertmanagers=2, *, service_binary=None,
-                 latency=0.05, error_ratio=0.01, webhook_url=None,
+                 latency=0.05, error_ratio=0.01, webhook_url=None, webhook_token=None,
                  keep_workdir=False, startup_timeout=60.0, stop_timeout=10.0,
                  verbose=False):
         if alertmanagers < 1:
@@ -286,6 +291,7 @@ class DemoStack:
         self.latency = latency
         self.error_ratio = error_ratio
         self.webhook_url = webhook_url
+        self.webhook_token = webhook_token
         self.keep_workdir = keep_workdir
         self.startup_timeout = startup_timeout
         self.stop_timeout = stop_timeout
@@ -368,7 +374,7 @@ class DemoStack:
         am_dir = self.workdir / "alertmanager"
         am_dir.mkdir()
         (am_dir / "alertmanager.yml").write_text(
-            render_alertmanager_config(self.webhook_url), encoding="utf-8")
+            render_alertmanager_config(self.webhook_url, self.webhook_token), encoding="utf-8")
         web_ports = [self._free_port() for _ in range(self.alertmanager_count)]
         gossip_ports = [self._free_port() for _ in range(self.alertmanager_count)]
         for index in range(self.alertmanager_count):
@@ -484,6 +490,13 @@ class DemoStack:
         for server in running:
             if self.verbose:
                 _log(f"{server.name} (PID {server.pid}) stopped: {server.process.returncode}")
+
+    def stop_alertmanager(self, index):
+        """Stops one member of the cluster (by PID), as an outage would;
+        check_running() then ignores it."""
+        server = next(s for s in self._servers if s.name == f"alertmanager-{index}")
+        self._terminate([server])
+        self._servers.remove(server)
 
     def check_running(self):
         """Raises DemoStackError if a server of the stack has exited."""

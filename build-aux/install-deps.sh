@@ -33,6 +33,10 @@ packages=(
   # the real servers of the demo stack and the integration tests
   prometheus
   prometheus-alertmanager
+  victoria-metrics
+  # the TLS and basic-auth source tests: certificates and a bcrypt password
+  openssl
+  apache2-utils
   # a display, a session bus, a notification server and accessibility for
   # the tests (dbus-run-session is in dbus; dbusmock is the notification server)
   xvfb
@@ -106,10 +110,11 @@ export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
   apt-get install -y --no-install-recommends "${packages[@]}"
 
-# On a desktop with systemd, the prometheus packages start system services
-# listening on all interfaces.  Vigil's demo never uses them; say so once.
+# On a desktop with systemd, the prometheus and victoria-metrics packages
+# start system services listening on all interfaces.  Vigil's demo and tests
+# never use them; say so once.
 if command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
-  for unit in prometheus prometheus-alertmanager; do
+  for unit in prometheus prometheus-alertmanager victoria-metrics; do
     if systemctl is-active --quiet "$unit" 2>/dev/null; then
       echo "install-deps: note: Debian started the $unit system service;" \
            "the demo does not need it (sudo systemctl disable --now $unit)"

@@ -10,7 +10,12 @@
 #include "vigil-application.h"
 #include "vigil-notifier.h"
 #include "vigil-poller.h"
+#include "vigil-preferences-window.h"
+#include "vigil-secrets.h"
+#include "vigil-source-config.h"
+#include "vigil-secrets.h"
 #include "vigil-status-report.h"
+#include "vigil-webhook-receiver.h"
 #include "vigil-window.h"
 
 struct _VigilApplication
@@ -22,12 +27,19 @@ struct _VigilApplication
   VigilPoller       *poller;
   VigilAlertTracker *tracker;
   VigilNotifier     *notifier;
+  VigilWebhookReceiver *webhook;
 
-  /* URLs given on the command line: used for this run, never saved. */
-  GStrv              override_alertmanagers;
-  GStrv              override_prometheus;
+  /* Sources given on the command line (VigilSourceConfig): used for this
+   * run, never saved. NULL when the settings apply. */
+  GPtrArray         *override_configs;
+  guint              reload_idle_id;
+  /* Cancelled by every reload, so that keyring answers for an older
+   * configuration start no polling. */
+  GCancellable      *secrets_cancellable;
   gboolean           background;
 };
+
+static void apply_webhook_settings (VigilApplication *self);
 
 G_DEFINE_FINAL_TYPE (VigilApplication, vigil_application, ADW_TYPE_APPLICATION)
 
@@ -37,7 +49,7 @@ static const GOptionEntry option_entries[] = {
   { "format", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Output of --status: text, json or waybar"), N_("FORMAT") },
   { "alertmanager", 'a', 0, G_OPTION_ARG_STRING_ARRAY, NULL,
-    N_("Watch this Alertmanager for this run (repeatable)"), N_("URL") },
+    N_("Watch this Alertmanager for this run (repeatable; URL1,URL2 are the members of one HA cluster)"), N_("URL") },
   { "prometheus", 'p', 0, G_OPTION_ARG_STRING_ARRAY, NULL,
     N_("Use this Prometheus for this run (repeatable)"), N_("URL") },
   { "background", 'b', 0, G_OPTION_ARG_NONE, NULL,
@@ -63,51 +75,177 @@ try_settings_new (void)
   return g_settings_new (APP_ID);
 }
 
-/* A source's display name: the host and port, which is what the engineer
- * recognises. Several URLs for one host differ by port. */
-static char *
-dup_source_name (const char *url)
+/* The sources named on the command line: each --alertmanager is one
+ * source, the comma-separated URLs in it the members of one HA cluster;
+ * each --prometheus URL is one source. */
+static GPtrArray *
+configs_from_options (const char * const *alertmanagers,
+                      const char * const *prometheus)
 {
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  const char *path;
+  GPtrArray *configs = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_source_config_free);
 
-  if (uri == NULL || g_uri_get_host (uri) == NULL)
-    return g_strdup (url);
+  for (guint i = 0; alertmanagers != NULL && alertmanagers[i] != NULL; i++)
+    {
+      g_auto(GStrv) members = vigil_source_config_split_urls (alertmanagers[i]);
 
-  path = g_uri_get_path (uri);
-  if (g_uri_get_port (uri) > 0)
-    return g_strdup_printf ("%s:%d%s", g_uri_get_host (uri), g_uri_get_port (uri),
-                            path != NULL && strcmp (path, "/") != 0 ? path : "");
+      if (members[0] != NULL)
+        g_ptr_array_add (configs,
+                         vigil_source_config_new_for_urls (VIGIL_SOURCE_KIND_ALERTMANAGER,
+                                                           (const char * const *) members));
+    }
 
-  return g_strdup_printf ("%s%s", g_uri_get_host (uri),
-                          path != NULL && strcmp (path, "/") != 0 ? path : "");
+  for (guint i = 0; prometheus != NULL && prometheus[i] != NULL; i++)
+    {
+      const char *one[] = { prometheus[i], NULL };
+      VigilSourceConfig *config = vigil_source_config_new_for_urls (VIGIL_SOURCE_KIND_PROMETHEUS, one);
+
+      if (config->urls[0] != NULL)
+        g_ptr_array_add (configs, config);
+      else
+        vigil_source_config_free (config);
+    }
+
+  vigil_source_config_list_make_names_unique (configs);
+
+  return configs;
 }
 
-/* Fills `poller` with a source per URL; stops at the first bad URL. */
-static gboolean
-add_sources (VigilPoller         *poller,
-             VigilSourceKind      kind,
-             const char * const  *urls,
-             GError             **error)
+/* What the settings configure: the `sources` key and the older URL keys. */
+static GPtrArray *
+configs_from_settings (GSettings *settings)
 {
-  for (guint i = 0; urls != NULL && urls[i] != NULL; i++)
+  g_autoptr(GVariant) sources = g_settings_get_value (settings, "sources");
+  g_auto(GStrv) alertmanagers = g_settings_get_strv (settings, "alertmanager-urls");
+  g_auto(GStrv) prometheus = g_settings_get_strv (settings, "prometheus-urls");
+
+  return vigil_source_config_list_load (sources,
+                                        (const char * const *) alertmanagers,
+                                        (const char * const *) prometheus);
+}
+
+/* Builds a source per configuration, or fails at the first that does not
+ * validate. */
+static GPtrArray *
+create_sources (GPtrArray  *configs,
+                GError    **error)
+{
+  g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < configs->len; i++)
     {
-      g_autofree char *url = g_strstrip (g_strdup (urls[i]));
-      g_autofree char *name = NULL;
-      g_autoptr(VigilSource) source = NULL;
+      VigilSource *source = vigil_source_new_from_config (g_ptr_array_index (configs, i), NULL, error);
 
-      if (*url == '\0')
-        continue;
-
-      name = dup_source_name (url);
-      source = vigil_source_new (kind, name, url, error);
       if (source == NULL)
-        return FALSE;
+        return NULL;
+      g_ptr_array_add (sources, source);
+    }
 
-      vigil_poller_add_source (poller, source);
+  return g_steal_pointer (&sources);
+}
+
+/* Looking up the passwords and tokens of some sources in the keyring. */
+typedef struct {
+  GPtrArray *sources;      /* VigilSource */
+  guint      pending;
+} SecretsLoad;
+
+static void
+secrets_load_free (SecretsLoad *load)
+{
+  g_ptr_array_unref (load->sources);
+  g_free (load);
+}
+
+typedef struct {
+  GTask       *task;
+  VigilSource *source;
+} SecretLookup;
+
+static void
+secret_lookup_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  SecretLookup *lookup = user_data;
+  SecretsLoad *load = g_task_get_task_data (lookup->task);
+  g_autoptr(GError) error = NULL;
+  char *secret;
+
+  secret = vigil_secrets_lookup_finish (result, &error);
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    /* The source still polls: its server's 401 then says what is missing. */
+    g_message ("No password or token for the source “%s”: %s",
+               vigil_source_get_name (lookup->source), error->message);
+  else if (secret == NULL && error == NULL)
+    g_message ("The keyring holds no password or token for the source “%s”",
+               vigil_source_get_name (lookup->source));
+
+  if (secret != NULL)
+    vigil_source_set_secret (lookup->source, secret);
+  vigil_secrets_free (secret);
+
+  if (--load->pending == 0 && !g_task_return_error_if_cancelled (lookup->task))
+    g_task_return_boolean (lookup->task, TRUE);
+
+  g_object_unref (lookup->task);
+  g_object_unref (lookup->source);
+  g_free (lookup);
+}
+
+/* Gives every source that needs one its secret from the keyring. Returns
+ * FALSE, without starting anything, when none needs a secret. */
+static gboolean
+load_secrets_async (GPtrArray           *sources,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SecretsLoad *load;
+
+  load = g_new0 (SecretsLoad, 1);
+  load->sources = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < sources->len; i++)
+    {
+      VigilSource *source = g_ptr_array_index (sources, i);
+
+      if (vigil_source_config_needs_secret (vigil_source_get_config (source)))
+        g_ptr_array_add (load->sources, g_object_ref (source));
+    }
+
+  if (load->sources->len == 0)
+    {
+      secrets_load_free (load);
+      return FALSE;
+    }
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, load_secrets_async);
+  load->pending = load->sources->len;
+  g_task_set_task_data (task, load, (GDestroyNotify) secrets_load_free);
+
+  for (guint i = 0; i < load->sources->len; i++)
+    {
+      SecretLookup *lookup = g_new0 (SecretLookup, 1);
+      VigilSource *source = g_ptr_array_index (load->sources, i);
+
+      lookup->task = g_object_ref (task);
+      lookup->source = g_object_ref (source);
+      vigil_secrets_lookup_async (vigil_source_get_config (source)->id, cancellable,
+                                  secret_lookup_cb, lookup);
     }
 
   return TRUE;
+}
+
+static void
+status_secrets_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  *done = TRUE;
 }
 
 static void
@@ -171,14 +309,17 @@ run_status (GVariantDict *options)
   g_autoptr(GError) error = NULL;
   g_autofree const char **alertmanagers = NULL;
   g_autofree const char **prometheus = NULL;
-  g_auto(GStrv) saved_alertmanagers = NULL;
-  g_auto(GStrv) saved_prometheus = NULL;
+  g_autoptr(GPtrArray) configs = NULL;
+  g_autoptr(GPtrArray) sources = NULL;
   g_autofree char *report = NULL;
   const char *format_word = "text";
   VigilStatusFormat format;
   gboolean done = FALSE;
   gboolean all_ok;
   GListModel *alerts;
+
+  /* Scripts and status bars parse stdout: log messages go to stderr. */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   g_variant_dict_lookup (options, "format", "&s", &format_word);
   if (!vigil_status_format_from_string (format_word, &format))
@@ -190,28 +331,40 @@ run_status (GVariantDict *options)
   g_variant_dict_lookup (options, "alertmanager", "^a&s", &alertmanagers);
   g_variant_dict_lookup (options, "prometheus", "^a&s", &prometheus);
 
-  if (alertmanagers == NULL && prometheus == NULL)
+  if (alertmanagers != NULL || prometheus != NULL)
+    configs = configs_from_options (alertmanagers, prometheus);
+  else
     {
       settings = try_settings_new ();
       if (settings != NULL)
         {
-          saved_alertmanagers = g_settings_get_strv (settings, "alertmanager-urls");
-          saved_prometheus = g_settings_get_strv (settings, "prometheus-urls");
-          vigil_alert_tracker_set_heartbeat_names (tracker,
-                                                   (const char * const *) g_settings_get_strv (settings, "heartbeat-alertnames"));
+          g_auto(GStrv) heartbeats = g_settings_get_strv (settings, "heartbeat-alertnames");
+
+          configs = configs_from_settings (settings);
+          vigil_alert_tracker_set_heartbeat_names (tracker, (const char * const *) heartbeats);
         }
+      else
+        configs = g_ptr_array_new ();
     }
 
-  if (!add_sources (poller, VIGIL_SOURCE_KIND_ALERTMANAGER,
-                    alertmanagers != NULL ? alertmanagers : (const char * const *) saved_alertmanagers,
-                    &error)
-      || !add_sources (poller, VIGIL_SOURCE_KIND_PROMETHEUS,
-                       prometheus != NULL ? prometheus : (const char * const *) saved_prometheus,
-                       &error))
+  sources = create_sources (configs, &error);
+  if (sources == NULL)
     {
       g_printerr ("%s\n", error->message);
       return 2;
     }
+
+  /* Only a source with a password or token talks to the keyring, so a
+   * plain --status needs no session bus. */
+  if (load_secrets_async (sources, NULL, status_secrets_cb, &done))
+    {
+      while (!done)
+        g_main_context_iteration (NULL, TRUE);
+      done = FALSE;
+    }
+
+  for (guint i = 0; i < sources->len; i++)
+    vigil_poller_add_source (poller, g_ptr_array_index (sources, i));
 
   g_signal_connect_object (poller, "source-polled", G_CALLBACK (source_polled_cb), tracker, 0);
 
@@ -252,43 +405,125 @@ run_status (GVariantDict *options)
   return all_ok ? 0 : 2;
 }
 
-/* Sets the poller's sources from the command line, or else the settings. */
+static void
+start_polling (VigilApplication *self)
+{
+  if (g_list_model_get_n_items (vigil_poller_get_sources (self->poller)) > 0)
+    vigil_poller_start (self->poller);
+}
+
+static void
+load_secrets_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  VigilApplication *self = user_data;
+  GTask *task = G_TASK (result);
+
+  /* A newer reload took over; it starts the poller itself. */
+  if (g_task_had_error (task) || g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      g_object_unref (self);
+      return;
+    }
+
+  start_polling (self);
+  g_object_unref (self);
+}
+
+/* The source to keep for `config`: the running one when nothing about it
+ * changed, so its health and last alerts stay; otherwise a new one. */
+static VigilSource *
+find_unchanged_source (GListModel              *current,
+                       const VigilSourceConfig *config)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (current); i++)
+    {
+      g_autoptr(VigilSource) source = g_list_model_get_item (current, i);
+
+      if (vigil_source_config_equal (vigil_source_get_config (source), config))
+        return g_steal_pointer (&source);
+    }
+
+  return NULL;
+}
+
+/* Sets the poller's sources from the command line, or else the settings.
+ * Sources whose configuration did not change are kept, and the tracker
+ * forgets only the names that are gone, so that editing one source does
+ * not make every alert resolve and fire again. */
 static void
 load_sources (VigilApplication *self)
 {
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) alertmanagers = NULL;
-  g_auto(GStrv) prometheus = NULL;
-  GListModel *old = vigil_poller_get_sources (self->poller);
+  g_autoptr(GPtrArray) configs = NULL;
+  g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) old = g_ptr_array_new_with_free_func (g_object_unref);
+  GListModel *current = vigil_poller_get_sources (self->poller);
 
-  for (guint i = 0; i < g_list_model_get_n_items (old); i++)
+  g_clear_handle_id (&self->reload_idle_id, g_source_remove);
+  g_cancellable_cancel (self->secrets_cancellable);
+  g_clear_object (&self->secrets_cancellable);
+
+  if (self->override_configs != NULL)
+    configs = g_ptr_array_ref (self->override_configs);
+  else
+    configs = configs_from_settings (self->settings);
+
+  for (guint i = 0; i < configs->len; i++)
     {
-      g_autoptr(VigilSource) source = g_list_model_get_item (old, i);
+      VigilSourceConfig *config = g_ptr_array_index (configs, i);
+      g_autoptr(GError) error = NULL;
+      VigilSource *source = find_unchanged_source (current, config);
 
-      vigil_alert_tracker_remove_source (self->tracker, vigil_source_get_name (source));
+      if (source == NULL)
+        source = vigil_source_new_from_config (config, NULL, &error);
+      if (source == NULL)
+        {
+          g_message ("Ignoring the source “%s”: %s", config->name, error->message);
+          continue;
+        }
+
+      g_ptr_array_add (sources, source);
+      g_hash_table_add (names, (gpointer) vigil_source_get_name (source));
     }
+
+  for (guint i = 0; i < g_list_model_get_n_items (current); i++)
+    g_ptr_array_add (old, g_list_model_get_item (current, i));
+
   vigil_poller_stop (self->poller);
   vigil_poller_clear_sources (self->poller);
-
-  if (self->override_alertmanagers != NULL || self->override_prometheus != NULL)
+  for (guint i = 0; i < old->len; i++)
     {
-      alertmanagers = g_strdupv (self->override_alertmanagers);
-      prometheus = g_strdupv (self->override_prometheus);
+      const char *name = vigil_source_get_name (g_ptr_array_index (old, i));
+
+      if (!g_hash_table_contains (names, name))
+        vigil_alert_tracker_remove_source (self->tracker, name);
     }
-  else
+  for (guint i = 0; i < sources->len; i++)
+    vigil_poller_add_source (self->poller, g_ptr_array_index (sources, i));
+
+  /* The sources are listed at once; polling waits for the keyring, or the
+   * first poll would go out without credentials. A source kept from
+   * before looks its secret up again too: only the secret may have
+   * changed. */
+  self->secrets_cancellable = g_cancellable_new ();
+  if (!load_secrets_async (sources, self->secrets_cancellable, load_secrets_cb, g_object_ref (self)))
     {
-      alertmanagers = g_settings_get_strv (self->settings, "alertmanager-urls");
-      prometheus = g_settings_get_strv (self->settings, "prometheus-urls");
+      g_object_unref (self);
+      start_polling (self);
     }
+}
 
-  if (!add_sources (self->poller, VIGIL_SOURCE_KIND_ALERTMANAGER,
-                    (const char * const *) alertmanagers, &error)
-      || !add_sources (self->poller, VIGIL_SOURCE_KIND_PROMETHEUS,
-                       (const char * const *) prometheus, &error))
-    g_message ("Ignoring a configured source: %s", error->message);
+static gboolean
+reload_idle_cb (gpointer user_data)
+{
+  VigilApplication *self = user_data;
 
-  if (g_list_model_get_n_items (vigil_poller_get_sources (self->poller)) > 0)
-    vigil_poller_start (self->poller);
+  self->reload_idle_id = 0;
+  load_sources (self);
+
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -296,7 +531,9 @@ settings_changed_cb (GSettings        *settings,
                      const char       *key,
                      VigilApplication *self)
 {
-  if (g_str_equal (key, "poll-interval"))
+  if (g_str_has_prefix (key, "webhook-"))
+    apply_webhook_settings (self);
+  else if (g_str_equal (key, "poll-interval"))
     vigil_poller_set_interval (self->poller, g_settings_get_uint (settings, key));
   else if (g_str_equal (key, "heartbeat-alertnames"))
     {
@@ -304,9 +541,83 @@ settings_changed_cb (GSettings        *settings,
 
       vigil_alert_tracker_set_heartbeat_names (self->tracker, (const char * const *) names);
     }
-  else if ((g_str_equal (key, "alertmanager-urls") || g_str_equal (key, "prometheus-urls"))
-           && self->override_alertmanagers == NULL && self->override_prometheus == NULL)
-    load_sources (self);
+  else if ((g_str_equal (key, "sources") || g_str_equal (key, "alertmanager-urls")
+            || g_str_equal (key, "prometheus-urls"))
+           && self->override_configs == NULL)
+    {
+      /* Saving in Preferences changes several keys; reload once. */
+      if (self->reload_idle_id == 0)
+        self->reload_idle_id = g_idle_add (reload_idle_cb, self);
+    }
+}
+
+/* The source name pushed alerts are filed under: any Alertmanager poll
+ * that lists one takes it over, so polls stay the truth. */
+#define WEBHOOK_SOURCE "webhook"
+
+static void
+webhook_received_cb (VigilWebhookReceiver *receiver,
+                     const char           *receiver_name,
+                     GPtrArray            *firing,
+                     GPtrArray            *resolved,
+                     gpointer              user_data)
+{
+  VigilApplication *self = user_data;
+
+  vigil_alert_tracker_push (self->tracker, WEBHOOK_SOURCE, firing, resolved);
+}
+
+static void
+webhook_token_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(VigilApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *token = vigil_secrets_lookup_finish (result, &error);
+
+  if (self->webhook == NULL)
+    {
+      vigil_secrets_free (token);
+      return;
+    }
+
+  /* First use: make a token and keep it in the keyring, where
+   * docs/webhook.md tells the user to find it. */
+  if (token == NULL && error == NULL)
+    {
+      token = vigil_webhook_receiver_generate_token ();
+      if (token != NULL)
+        vigil_secrets_store_async (WEBHOOK_SOURCE, _("Alertmanager webhook"), token,
+                                   NULL, NULL, NULL);
+    }
+
+  if (token != NULL)
+    {
+      vigil_webhook_receiver_set_token (self->webhook, token);
+      vigil_secrets_free (token);
+    }
+
+  if (error != NULL || !vigil_webhook_receiver_start (self->webhook, &error))
+    g_message ("The Alertmanager webhook is off: %s", error->message);
+}
+
+static void
+apply_webhook_settings (VigilApplication *self)
+{
+  g_autofree char *address = g_settings_get_string (self->settings, "webhook-address");
+
+  vigil_webhook_receiver_stop (self->webhook);
+  if (!g_settings_get_boolean (self->settings, "webhook-enabled"))
+    {
+      vigil_alert_tracker_remove_source (self->tracker, WEBHOOK_SOURCE);
+      return;
+    }
+
+  vigil_webhook_receiver_set_address (self->webhook, address);
+  vigil_webhook_receiver_set_port (self->webhook, g_settings_get_uint (self->settings, "webhook-port"));
+  vigil_secrets_lookup_async (WEBHOOK_SOURCE, NULL,
+                              webhook_token_cb, g_object_ref (self));
 }
 
 static void
@@ -328,8 +639,32 @@ quit_activated (GSimpleAction *action,
   g_application_quit (G_APPLICATION (user_data));
 }
 
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  VigilApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *preferences = NULL;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (VIGIL_IS_PREFERENCES_WINDOW (l->data))
+      preferences = l->data;
+
+  if (preferences == NULL)
+    {
+      if (VIGIL_IS_PREFERENCES_WINDOW (parent))
+        parent = NULL;
+      preferences = GTK_WINDOW (vigil_preferences_window_new (self, parent));
+    }
+
+  gtk_window_present (preferences);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated, NULL, NULL, NULL },
+  { "preferences", preferences_activated, NULL, NULL, NULL },
 };
 
 static int
@@ -378,12 +713,8 @@ vigil_application_command_line (GApplication            *app,
 
   if (alertmanagers != NULL || prometheus != NULL)
     {
-      g_clear_pointer (&self->override_alertmanagers, g_strfreev);
-      g_clear_pointer (&self->override_prometheus, g_strfreev);
-      self->override_alertmanagers = g_strdupv ((char **) alertmanagers);
-      self->override_prometheus = g_strdupv ((char **) prometheus);
-      if (self->override_alertmanagers == NULL)
-        self->override_alertmanagers = g_new0 (char *, 1);
+      g_clear_pointer (&self->override_configs, g_ptr_array_unref);
+      self->override_configs = configs_from_options (alertmanagers, prometheus);
       load_sources (self);
     }
 
@@ -415,12 +746,14 @@ vigil_application_startup (GApplication *app)
   VigilApplication *self = VIGIL_APPLICATION (app);
   g_auto(GStrv) heartbeats = NULL;
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (vigil_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
 
   /* handle-local-options made sure the schema is there. */
   self->settings = g_settings_new (APP_ID);
@@ -441,7 +774,12 @@ vigil_application_startup (GApplication *app)
   g_signal_connect_object (self->settings, "changed",
                            G_CALLBACK (settings_changed_cb), self, 0);
 
+  self->webhook = vigil_webhook_receiver_new ();
+  g_signal_connect_object (self->webhook, "alerts-received",
+                           G_CALLBACK (webhook_received_cb), self, 0);
+
   load_sources (self);
+  apply_webhook_settings (self);
 }
 
 static void
@@ -451,6 +789,10 @@ vigil_application_shutdown (GApplication *app)
 
   if (self->poller != NULL)
     vigil_poller_stop (self->poller);
+  if (self->webhook != NULL)
+    vigil_webhook_receiver_stop (self->webhook);
+  g_clear_handle_id (&self->reload_idle_id, g_source_remove);
+  g_cancellable_cancel (self->secrets_cancellable);
 
   G_APPLICATION_CLASS (vigil_application_parent_class)->shutdown (app);
 }
@@ -460,13 +802,14 @@ vigil_application_finalize (GObject *object)
 {
   VigilApplication *self = VIGIL_APPLICATION (object);
 
+  g_clear_object (&self->webhook);
   g_clear_object (&self->notifier);
   g_clear_object (&self->tracker);
   g_clear_object (&self->poller);
   g_clear_object (&self->clock);
   g_clear_object (&self->settings);
-  g_clear_pointer (&self->override_alertmanagers, g_strfreev);
-  g_clear_pointer (&self->override_prometheus, g_strfreev);
+  g_clear_object (&self->secrets_cancellable);
+  g_clear_pointer (&self->override_configs, g_ptr_array_unref);
 
   G_OBJECT_CLASS (vigil_application_parent_class)->finalize (object);
 }
@@ -497,6 +840,14 @@ vigil_application_init (VigilApplication *self)
 VigilApplication *
 vigil_application_new (void)
 {
+  /* libsoup 3.2's HTTP/2 client never finishes a request when a server
+   * that requires a client certificate closes the handshake without one
+   * (its http2 I/O hits "code should not be reached"), which would stall
+   * the poller for good. A few polls gain nothing from HTTP/2, so every
+   * connection speaks HTTP/1.1. libsoup reads this once, at its first
+   * connection; this runs before any, and before any thread. */
+  g_setenv ("SOUP_FORCE_HTTP1", "1", FALSE);
+
   return g_object_new (VIGIL_TYPE_APPLICATION,
                        "application-id", APP_ID,
                        "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
@@ -534,11 +885,13 @@ vigil_application_configure (VigilApplication  *self,
                              const char        *prometheus_url,
                              GError           **error)
 {
-  g_autoptr(VigilPoller) check = vigil_poller_new ();
   const char *alertmanagers[] = { alertmanager_url, NULL };
   const char *prometheus[] = { prometheus_url, NULL };
   gboolean has_am = alertmanager_url != NULL && *alertmanager_url != '\0';
   gboolean has_prom = prometheus_url != NULL && *prometheus_url != '\0';
+  g_autoptr(GPtrArray) configs = NULL;
+  g_autoptr(GPtrArray) check = NULL;
+  g_autoptr(GVariant) value = NULL;
 
   g_return_val_if_fail (VIGIL_IS_APPLICATION (self), FALSE);
 
@@ -550,23 +903,33 @@ vigil_application_configure (VigilApplication  *self,
     }
 
   /* Validate both before saving either, so a typo saves nothing. */
-  if (!add_sources (check, VIGIL_SOURCE_KIND_ALERTMANAGER, has_am ? alertmanagers : NULL, error)
-      || !add_sources (check, VIGIL_SOURCE_KIND_PROMETHEUS, has_prom ? prometheus : NULL, error))
+  configs = configs_from_options (has_am ? alertmanagers : NULL, has_prom ? prometheus : NULL);
+  check = create_sources (configs, error);
+  if (check == NULL)
     return FALSE;
 
   /* What the user configures replaces this run's command-line URLs. */
-  g_clear_pointer (&self->override_alertmanagers, g_strfreev);
-  g_clear_pointer (&self->override_prometheus, g_strfreev);
+  g_clear_pointer (&self->override_configs, g_ptr_array_unref);
 
-  /* One reload for both keys, also when they did not change, so that
+  /* One reload for every key, also when they did not change, so that
    * "Connect" with the same URLs polls again. */
+  value = g_variant_ref_sink (vigil_source_config_list_to_variant (configs));
   g_signal_handlers_block_by_func (self->settings, settings_changed_cb, self);
-  g_settings_set_strv (self->settings, "alertmanager-urls", has_am ? alertmanagers : NULL);
-  g_settings_set_strv (self->settings, "prometheus-urls", has_prom ? prometheus : NULL);
+  g_settings_set_value (self->settings, "sources", value);
+  g_settings_set_strv (self->settings, "alertmanager-urls", NULL);
+  g_settings_set_strv (self->settings, "prometheus-urls", NULL);
   g_signal_handlers_unblock_by_func (self->settings, settings_changed_cb, self);
   load_sources (self);
 
   return TRUE;
+}
+
+void
+vigil_application_reload_sources (VigilApplication *self)
+{
+  g_return_if_fail (VIGIL_IS_APPLICATION (self));
+
+  load_sources (self);
 }
 
 VigilSource *

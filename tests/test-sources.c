@@ -214,6 +214,9 @@ new_source (Fixture         *fixture,
   VigilSource *source = vigil_source_new (kind, "test", fixture->base_url, &error);
 
   g_assert_no_error (error);
+  /* Retries stay on, as in use, but with short waits: test-faults checks
+   * the real delays. */
+  vigil_http_set_retries (vigil_source_get_session (source), 2, 10);
 
   return source;
 }

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "vigil-alert.h"
@@ -23,6 +24,7 @@ struct _VigilAlert
   GDateTime       *updated_at;
   char            *generator_url;
   char            *source;
+  double           value;          /* NaN when the source gives none */
 };
 
 /* The derived values as they were before a change, so that only the
@@ -59,6 +61,7 @@ enum {
   PROP_UPDATED_AT,
   PROP_GENERATOR_URL,
   PROP_SOURCE,
+  PROP_VALUE,
   PROP_NAME,
   PROP_SEVERITY,
   PROP_SUMMARY,
@@ -231,6 +234,21 @@ set_date_time (GDateTime **field,
   return TRUE;
 }
 
+/* NaN is a value Prometheus reports like any other, so two NaNs are the
+ * same value here, and -0 is told apart from 0 as the server's text does. */
+static gboolean
+set_double (double *field,
+            double  value)
+{
+  if (isnan (*field) && isnan (value))
+    return FALSE;
+  if (*field == value && signbit (*field) == signbit (value))
+    return FALSE;
+
+  *field = value;
+  return TRUE;
+}
+
 static void
 notify_if (VigilAlert *self,
            guint       prop_id,
@@ -314,6 +332,10 @@ vigil_alert_get_property (GObject    *object,
       g_value_set_string (value, self->source);
       break;
 
+    case PROP_VALUE:
+      g_value_set_double (value, self->value);
+      break;
+
     case PROP_NAME:
       g_value_set_string (value, vigil_alert_get_name (self));
       break;
@@ -381,6 +403,10 @@ vigil_alert_set_property (GObject      *object,
       vigil_alert_set_source (self, g_value_get_string (value));
       break;
 
+    case PROP_VALUE:
+      vigil_alert_set_value (self, g_value_get_double (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -446,6 +472,11 @@ vigil_alert_class_init (VigilAlertClass *klass)
                          NULL,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  properties[PROP_VALUE] =
+    g_param_spec_double ("value", NULL, NULL,
+                         -INFINITY, INFINITY, 0,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   properties[PROP_NAME] =
     g_param_spec_string ("name", NULL, NULL,
                          NULL,
@@ -488,6 +519,7 @@ vigil_alert_init (VigilAlert *self)
   self->silenced_by = g_strdupv ((char **) empty_strv);
   self->inhibited_by = g_strdupv ((char **) empty_strv);
   self->receivers = g_strdupv ((char **) empty_strv);
+  self->value = NAN;
 }
 
 VigilAlert *
@@ -789,6 +821,24 @@ vigil_alert_set_source (VigilAlert *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOURCE]);
 }
 
+double
+vigil_alert_get_value (VigilAlert *self)
+{
+  g_return_val_if_fail (VIGIL_IS_ALERT (self), NAN);
+
+  return self->value;
+}
+
+void
+vigil_alert_set_value (VigilAlert *self,
+                       double      value)
+{
+  g_return_if_fail (VIGIL_IS_ALERT (self));
+
+  if (set_double (&self->value, value))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALUE]);
+}
+
 gboolean
 vigil_alert_update_from (VigilAlert *self,
                          VigilAlert *other)
@@ -841,6 +891,8 @@ vigil_alert_update_from (VigilAlert *self,
              set_string (&self->generator_url, other->generator_url));
   notify_if (self, PROP_SOURCE, &changed,
              set_string (&self->source, other->source));
+  notify_if (self, PROP_VALUE, &changed,
+             set_double (&self->value, other->value));
 
   notify_derived (self, &before);
   g_object_thaw_notify (object);

@@ -32,8 +32,8 @@ GType vigil_severity_get_type (void);
 
 /* Properties (notified only on real change): fingerprint, state,
  * silenced-by, inhibited-by, receivers, starts-at, ends-at, updated-at,
- * generator-url, source; read-only, derived from labels and annotations:
- * name, severity, summary. */
+ * generator-url, source, value; read-only, derived from labels and
+ * annotations: name, severity, summary. */
 #define VIGIL_TYPE_ALERT (vigil_alert_get_type ())
 G_DECLARE_FINAL_TYPE (VigilAlert, vigil_alert, VIGIL, ALERT, GObject)
 
@@ -88,6 +88,12 @@ void             vigil_alert_set_updated_at      (VigilAlert      *self,
 const char      *vigil_alert_get_generator_url   (VigilAlert      *self);
 void             vigil_alert_set_generator_url   (VigilAlert      *self,
                                                   const char      *url);
+/* The value of the rule's expression when Prometheus evaluated it (its
+ * /api/v1/alerts `value`); NaN, +Inf and -Inf are values like any other.
+ * NaN too when the source gives none (Alertmanager does not). */
+double           vigil_alert_get_value           (VigilAlert      *self);
+void             vigil_alert_set_value           (VigilAlert      *self,
+                                                  double           value);
 /* The name of the source (as configured) that reported the alert. */
 const char      *vigil_alert_get_source          (VigilAlert      *self);
 void             vigil_alert_set_source          (VigilAlert      *self,

@@ -24,6 +24,23 @@ is_json_space (guchar c)
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* Text from the body, or about it, made fit for a GTK label: UTF-8, and
+ * no control characters. */
+static char *
+dup_printable (const char *text,
+               gssize      length)
+{
+  char *valid = g_utf8_make_valid (text, length);
+
+  for (char *c = valid; *c != '\0'; c++)
+    {
+      if ((guchar) *c < 0x20 || *c == 0x7f)
+        *c = ' ';
+    }
+
+  return valid;
+}
+
 static char *
 dup_snippet (const char *data,
              gsize       size)
@@ -37,12 +54,7 @@ dup_snippet (const char *data,
 
   /* The body may be anything, including bytes that are not UTF-8, and the
    * message ends up in a GTK label. */
-  valid = g_utf8_make_valid (data, MIN (line_len, (gsize) SNIPPET_MAX_CHARS * 4));
-  for (char *c = valid; *c != '\0'; c++)
-    {
-      if ((guchar) *c < 0x20 || *c == 0x7f)
-        *c = ' ';
-    }
+  valid = dup_printable (data, MIN (line_len, (gsize) SNIPPET_MAX_CHARS * 4));
 
   n_chars = g_utf8_strlen (valid, -1);
   if (n_chars > SNIPPET_MAX_CHARS)
@@ -79,6 +91,125 @@ set_not_json_error (const char  *data,
   snippet = dup_snippet (data, size);
   g_set_error (error, VIGIL_PARSE_ERROR, VIGIL_PARSE_ERROR_NOT_JSON,
                _("The server sent text instead of JSON: “%s”"), snippet);
+}
+
+static int
+hex_value (guchar c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+/* The code unit of a `\uXXXX` escape at `p` (which points at the
+ * backslash), or -1 when there is none. */
+static int
+escaped_unit (const char *p,
+              const char *end)
+{
+  int unit = 0;
+
+  if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+    return -1;
+
+  for (int i = 2; i < 6; i++)
+    {
+      int digit = hex_value (p[i]);
+
+      if (digit < 0)
+        return -1;
+      unit = unit * 16 + digit;
+    }
+
+  return unit;
+}
+
+/* json-glib's tokenizer reads more than JSON: octal escapes ("\367"),
+ * `\u` with fewer than four digits, and a UTF-16 surrogate without its
+ * other half ("\ud83d" alone); all of them give strings that are not
+ * UTF-8, where every reader of a model expects UTF-8. So the escapes are
+ * checked first: one JSON does not have makes the body invalid, as for any
+ * JSON parser. A lone surrogate is valid JSON, though no server sends one
+ * on purpose: it is replaced by "\ufffd" (U+FFFD, the replacement
+ * character, the same six bytes long), so that one odd string costs only
+ * itself, and `*repaired` is the body with the replacements. */
+static gboolean
+check_escapes (const char  *data,
+               gsize        size,
+               GBytes     **repaired,
+               GError     **error)
+{
+  const char *end = data + size;
+  gboolean in_string = FALSE;
+  char *copy = NULL;
+
+  *repaired = NULL;
+
+  for (const char *p = data; p < end; p++)
+    {
+      int unit;
+
+      if (!in_string)
+        {
+          in_string = *p == '"';
+          continue;
+        }
+
+      if (*p == '"')
+        {
+          in_string = FALSE;
+          continue;
+        }
+
+      if (*p != '\\')
+        continue;
+
+      if (p + 1 < end && strchr ("\"\\/bfnrt", p[1]) != NULL && p[1] != '\0')
+        {
+          /* Skipped, so that `\"` does not end the string and `\\u`
+           * is not an escape. */
+          p++;
+          continue;
+        }
+
+      unit = escaped_unit (p, end);
+      if (unit < 0)
+        {
+          g_free (copy);
+          g_set_error_literal (error, VIGIL_PARSE_ERROR, VIGIL_PARSE_ERROR_INVALID,
+                               _("The server’s answer is not valid JSON: a string holds an escape sequence JSON does not have"));
+          return FALSE;
+        }
+
+      if (unit >= 0xd800 && unit <= 0xdbff)
+        {
+          int low = escaped_unit (p + 6, end);
+
+          if (low >= 0xdc00 && low <= 0xdfff)
+            {
+              p += 11;
+              continue;
+            }
+        }
+
+      if (unit >= 0xd800 && unit <= 0xdfff)
+        {
+          if (copy == NULL)
+            copy = g_memdup2 (data, size);
+          memcpy (copy + (p - data), "\\ufffd", 6);
+        }
+
+      p += 5;
+    }
+
+  if (copy != NULL)
+    *repaired = g_bytes_new_take (copy, size);
+
+  return TRUE;
 }
 
 static gboolean
@@ -126,6 +257,7 @@ vigil_json_parse_bytes (GBytes    *body,
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) repaired = NULL;
   const char *data;
   const char *start;
   gsize size;
@@ -163,11 +295,20 @@ vigil_json_parse_bytes (GBytes    *body,
   if (!vigil_json_check_depth (body, VIGIL_JSON_MAX_DEPTH, error))
     return NULL;
 
+  if (!check_escapes (data, size, &repaired, error))
+    return NULL;
+  if (repaired != NULL)
+    data = g_bytes_get_data (repaired, &size);
+
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, size, &local_error))
     {
+      /* json-glib quotes the offending token, cut at a byte count: the
+       * middle of a UTF-8 sequence, control characters and all. */
+      g_autofree char *reason = dup_printable (local_error->message, -1);
+
       g_set_error (error, VIGIL_PARSE_ERROR, VIGIL_PARSE_ERROR_INVALID,
-                   _("The server’s answer is not valid JSON: %s"), local_error->message);
+                   _("The server’s answer is not valid JSON: %s"), reason);
       return NULL;
     }
 

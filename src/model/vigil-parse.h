@@ -67,7 +67,8 @@ VigilQueryResult *vigil_prometheus_parse_query        (GBytes      *body,
                                                        GError     **error);
 
 /* GET /api/v1/alerts: array of VigilAlert (state ACTIVE for firing, PENDING
- * for pending, starts_at from activeAt, fingerprint computed from labels). */
+ * for pending, starts_at from activeAt, value from value, fingerprint
+ * computed from labels). */
 GPtrArray        *vigil_prometheus_parse_alerts       (GBytes      *body,
                                                        GError     **error);
 

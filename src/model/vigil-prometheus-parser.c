@@ -320,6 +320,7 @@ parse_alert (JsonNode *node)
   g_autofree char *fingerprint = NULL;
   JsonObject *object;
   const char *state;
+  double value;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return NULL;
@@ -348,6 +349,12 @@ parse_alert (JsonNode *node)
 
   active_at = vigil_parse_timestamp (vigil_json_get_string (object, "activeAt"));
   vigil_alert_set_starts_at (alert, active_at);
+
+  /* Prometheus quotes the value ("1e+00", "+Inf") as it does samples; a
+   * missing or odd one costs only the value, not the alert. */
+  if (!vigil_json_node_get_number (json_object_get_member (object, "value"), &value))
+    value = NAN;
+  vigil_alert_set_value (alert, value);
 
   return g_steal_pointer (&alert);
 }

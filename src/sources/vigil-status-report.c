@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
@@ -63,6 +66,14 @@ dup_problem (GListModel *sources)
                           failed, n);
 }
 
+static int
+compare_keys (const void *a,
+              const void *b)
+{
+  /* qsort() passes pointers to the array's elements, not the strings. */
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
 static void
 add_string_map (JsonBuilder *builder,
                 const char  *member,
@@ -71,7 +82,7 @@ add_string_map (JsonBuilder *builder,
   g_autofree const char **keys = (const char **) g_hash_table_get_keys_as_array (map, NULL);
   guint n = g_strv_length ((char **) keys);
 
-  qsort (keys, n, sizeof (char *), (GCompareFunc) g_strcmp0);
+  qsort (keys, n, sizeof (char *), compare_keys);
   json_builder_set_member_name (builder, member);
   json_builder_begin_object (builder);
   for (guint i = 0; i < n; i++)
@@ -91,6 +102,124 @@ add_strv (JsonBuilder        *builder,
   json_builder_begin_array (builder);
   for (guint i = 0; values != NULL && values[i] != NULL; i++)
     json_builder_add_string_value (builder, values[i]);
+  json_builder_end_array (builder);
+}
+
+/* Prometheus' own words for the state of an alert in /api/v1/alerts. */
+static const char *
+prometheus_state (VigilAlert *alert)
+{
+  return vigil_alert_get_state (alert) == VIGIL_ALERT_STATE_PENDING ? "pending" : "firing";
+}
+
+static int
+compare_prometheus_alerts (gconstpointer a,
+                           gconstpointer b)
+{
+  VigilAlert *alert_a = *(VigilAlert * const *) a;
+  VigilAlert *alert_b = *(VigilAlert * const *) b;
+  gboolean pending_a = vigil_alert_get_state (alert_a) == VIGIL_ALERT_STATE_PENDING;
+  gboolean pending_b = vigil_alert_get_state (alert_b) == VIGIL_ALERT_STATE_PENDING;
+  int by_name;
+
+  /* Firing first, then by name, so that the output of two runs can be
+   * compared line by line whatever order the server chose. */
+  if (pending_a != pending_b)
+    return pending_a ? 1 : -1;
+
+  by_name = g_strcmp0 (vigil_alert_get_name (alert_a), vigil_alert_get_name (alert_b));
+  if (by_name != 0)
+    return by_name;
+
+  return g_strcmp0 (vigil_alert_get_fingerprint (alert_a), vigil_alert_get_fingerprint (alert_b));
+}
+
+/* The pending and firing alerts of every Prometheus source, as its last
+ * good answer to /api/v1/alerts listed them: Prometheus' own view, which
+ * knows nothing of Alertmanager's silences and inhibitions. */
+static GPtrArray *
+collect_prometheus_alerts (GListModel *sources)
+{
+  GPtrArray *collected = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = g_list_model_get_n_items (sources);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VigilSource) source = g_list_model_get_item (sources, i);
+      GPtrArray *alerts;
+
+      if (vigil_source_get_kind (source) != VIGIL_SOURCE_KIND_PROMETHEUS)
+        continue;
+
+      alerts = vigil_source_get_alerts (source);
+      for (guint j = 0; alerts != NULL && j < alerts->len; j++)
+        g_ptr_array_add (collected, g_object_ref (g_ptr_array_index (alerts, j)));
+    }
+
+  g_ptr_array_sort (collected, compare_prometheus_alerts);
+
+  return collected;
+}
+
+/* JSON has no NaN or infinities; Prometheus writes them as these strings,
+ * and so does the report, so that a script reads every value the same
+ * way Prometheus' own API gives it. */
+static void
+add_value (JsonBuilder *builder,
+           double       value)
+{
+  if (isnan (value))
+    json_builder_add_string_value (builder, "NaN");
+  else if (isinf (value))
+    json_builder_add_string_value (builder, value > 0 ? "+Inf" : "-Inf");
+  else
+    json_builder_add_double_value (builder, value);
+}
+
+static void
+add_time (JsonBuilder *builder,
+          const char  *member,
+          GDateTime   *when)
+{
+  json_builder_set_member_name (builder, member);
+  if (when != NULL)
+    {
+      g_autofree char *text = g_date_time_format_iso8601 (when);
+
+      json_builder_add_string_value (builder, text);
+    }
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_prometheus_alerts (JsonBuilder *builder,
+                       GListModel  *sources)
+{
+  g_autoptr(GPtrArray) alerts = collect_prometheus_alerts (sources);
+
+  json_builder_set_member_name (builder, "prometheus_alerts");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < alerts->len; i++)
+    {
+      VigilAlert *alert = g_ptr_array_index (alerts, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "fingerprint");
+      json_builder_add_string_value (builder, vigil_alert_get_fingerprint (alert));
+      add_string_map (builder, "labels", vigil_alert_get_labels (alert));
+      add_string_map (builder, "annotations", vigil_alert_get_annotations (alert));
+      json_builder_set_member_name (builder, "state");
+      json_builder_add_string_value (builder, prometheus_state (alert));
+      json_builder_set_member_name (builder, "severity");
+      json_builder_add_string_value (builder, vigil_severity_to_string (vigil_alert_get_severity (alert)));
+      add_time (builder, "activeAt", vigil_alert_get_starts_at (alert));
+      json_builder_set_member_name (builder, "value");
+      add_value (builder, vigil_alert_get_value (alert));
+      json_builder_set_member_name (builder, "source");
+      json_builder_add_string_value (builder, vigil_alert_get_source (alert));
+      json_builder_end_object (builder);
+    }
   json_builder_end_array (builder);
 }
 
@@ -125,6 +254,7 @@ format_json (GListModel *sources,
       json_builder_add_string_value (builder, vigil_source_get_name (source));
       json_builder_set_member_name (builder, "url");
       json_builder_add_string_value (builder, vigil_source_get_url (source));
+      add_strv (builder, "urls", vigil_source_get_urls (source));
       json_builder_set_member_name (builder, "kind");
       json_builder_add_string_value (builder, vigil_source_kind_to_string (vigil_source_get_kind (source)));
       json_builder_set_member_name (builder, "ok");
@@ -134,6 +264,11 @@ format_json (GListModel *sources,
       json_builder_set_member_name (builder, "error");
       if (vigil_source_get_error_message (source) != NULL)
         json_builder_add_string_value (builder, vigil_source_get_error_message (source));
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "warning");
+      if (vigil_source_get_warning (source) != NULL)
+        json_builder_add_string_value (builder, vigil_source_get_warning (source));
       else
         json_builder_add_null_value (builder);
       json_builder_end_object (builder);
@@ -173,6 +308,8 @@ format_json (GListModel *sources,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+
+  add_prometheus_alerts (builder, sources);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -228,6 +365,63 @@ format_age (GDateTime *since,
   return g_strdup_printf (_("%d days"), (int) (minutes / (24 * 60)));
 }
 
+/* "1.5", "+Inf", "NaN": the value as Prometheus would print it. */
+static char *
+format_value (double value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (isnan (value))
+    return g_strdup ("NaN");
+  if (isinf (value))
+    return g_strdup (value > 0 ? "+Inf" : "-Inf");
+
+  return g_strdup (g_ascii_formatd (buffer, sizeof buffer, "%.6g", value));
+}
+
+static void
+append_prometheus_alerts (GString    *out,
+                          GListModel *sources,
+                          GDateTime  *now)
+{
+  g_autoptr(GPtrArray) alerts = NULL;
+  gboolean any_prometheus = FALSE;
+  guint pending = 0;
+  guint n = g_list_model_get_n_items (sources);
+
+  for (guint i = 0; i < n && !any_prometheus; i++)
+    {
+      g_autoptr(VigilSource) source = g_list_model_get_item (sources, i);
+
+      any_prometheus = vigil_source_get_kind (source) == VIGIL_SOURCE_KIND_PROMETHEUS;
+    }
+
+  if (!any_prometheus)
+    return;
+
+  alerts = collect_prometheus_alerts (sources);
+  for (guint i = 0; i < alerts->len; i++)
+    {
+      if (vigil_alert_get_state (g_ptr_array_index (alerts, i)) == VIGIL_ALERT_STATE_PENDING)
+        pending++;
+    }
+
+  g_string_append_printf (out, _("Prometheus: %u firing, %u pending\n"),
+                          alerts->len - pending, pending);
+
+  for (guint i = 0; i < alerts->len; i++)
+    {
+      VigilAlert *alert = g_ptr_array_index (alerts, i);
+      g_autofree char *age = format_age (vigil_alert_get_starts_at (alert), now);
+      g_autofree char *value = format_value (vigil_alert_get_value (alert));
+
+      g_string_append_printf (out, "  %-8s %s = %s (%s)\n",
+                              prometheus_state (alert),
+                              vigil_alert_get_name (alert) ? vigil_alert_get_name (alert) : "?",
+                              value, age);
+    }
+}
+
 static char *
 format_text (GListModel *sources,
              GListModel *alerts,
@@ -244,12 +438,19 @@ format_text (GListModel *sources,
       g_autoptr(VigilSource) source = g_list_model_get_item (sources, i);
       const char *message = vigil_source_get_error_message (source);
 
+      g_autofree char *urls = g_strjoinv (", ", (char **) vigil_source_get_urls (source));
+      const char *warning = vigil_source_get_warning (source);
+
       g_string_append_printf (out, "%-5s %-12s %s%s%s\n",
-                              source_answered (source) ? "ok" : "FAIL",
+                              source_answered (source) ? (warning != NULL ? "WARN" : "ok") : "FAIL",
                               vigil_source_kind_to_string (vigil_source_get_kind (source)),
-                              vigil_source_get_url (source),
+                              urls,
                               message != NULL ? " — " : "",
                               message != NULL ? message : "");
+      /* A source that answers with TLS checks off or with cluster members
+       * down still says so, on a line of its own. */
+      if (warning != NULL)
+        g_string_append_printf (out, "      %s\n", warning);
     }
 
   count_alerts (alerts, &firing, &critical, &muted);
@@ -271,6 +472,8 @@ format_text (GListModel *sources,
                               age,
                               *state ? " " : "", state);
     }
+
+  append_prometheus_alerts (out, sources, now);
 
   if (problem != NULL)
     g_string_append_printf (out, "%s\n", problem);

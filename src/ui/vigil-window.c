@@ -336,13 +336,22 @@ update_health (VigilWindow *self)
 
                 /* Translators: a source name, the error sentence, and the age
                  * of the alerts still shown ("12 min"). */
-                text = g_strdup_printf (_("%s: %s (alerts shown are from %s ago)"),
-                                        name, message, age);
+                /* Error sentences usually name the server already. */
+                if (strstr (message, name) != NULL)
+                  /* Translators: the error sentence, and the age of the
+                   * alerts still shown ("12 min"). */
+                  text = g_strdup_printf (_("%s (alerts shown are from %s ago)"), message, age);
+                else
+                  text = g_strdup_printf (_("%s: %s (alerts shown are from %s ago)"),
+                                          name, message, age);
               }
             else
               {
-                /* Translators: a source name and the error sentence. */
-                text = g_strdup_printf (_("%s: %s"), name, message);
+                if (strstr (message, name) != NULL)
+                  text = g_strdup (message);
+                else
+                  /* Translators: a source name and the error sentence. */
+                  text = g_strdup_printf (_("%s: %s"), name, message);
               }
           }
           break;
@@ -354,6 +363,25 @@ update_health (VigilWindow *self)
           /* Translators: %s is a source name. */
           text = g_strdup_printf (_("%s: checking…"), name);
           break;
+        }
+
+      /* TLS checks turned off, or cluster members down: it works, but the
+       * engineer must see it, so it is never shown as a plain "OK". */
+      if (vigil_source_get_warning (source) != NULL)
+        {
+          g_autofree char *plain = g_steal_pointer (&text);
+
+          if (health == VIGIL_SOURCE_HEALTH_OK)
+            /* Translators: a source name and a warning sentence. */
+            text = g_strdup_printf (_("%s: %s"), name, vigil_source_get_warning (source));
+          else
+            text = g_strdup_printf ("%s %s", plain, vigil_source_get_warning (source));
+
+          if (health != VIGIL_SOURCE_HEALTH_ERROR)
+            {
+              icon_name = "dialog-warning-symbolic";
+              css_class = "warning";
+            }
         }
 
       gtk_box_append (self->health_box, create_health_item (icon_name, text, css_class));

@@ -5,6 +5,7 @@ summary holds markup characters, gives exactly one Notify call with the
 summary as plain text and the body escaped. The Watchdog never notifies."""
 
 import os
+import shutil
 import subprocess
 import time
 import unittest
@@ -29,7 +30,12 @@ class NotificationTest(dbusmock.DBusTestCase):
     @classmethod
     def tearDownClass(cls):
         cls.stack.stop()
+        # python3-dbusmock 0.28's tearDownClass forgets its data folder
+        # before removing it; remove it here so runs leave nothing behind.
+        datadir = dbusmock.DBusTestCase._DBusTestCase__datadir
         super().tearDownClass()
+        if datadir:
+            shutil.rmtree(datadir, ignore_errors=True)
 
     def setUp(self):
         self.daemon, self.daemon_obj = self.spawn_server_template(

@@ -84,6 +84,60 @@ class StatusTest(unittest.TestCase):
         self.assertEqual(bar["class"], "critical")
         self.assertGreaterEqual(int(bar["text"]), 1)
 
+    def test_prometheus_pending_and_firing(self):
+        """Next to the merged `alerts`, `prometheus_alerts` lists what
+        Prometheus itself reports from /api/v1/alerts: HighLatencyP95 is
+        pending for 10 s (its `for`) before it fires, and the heartbeat is
+        there too, with the values of their expressions."""
+        began = time.monotonic()
+        self.stack.set_service(latency=0.8)
+        states = []
+        try:
+            while "firing" not in states:
+                result = run_vigil(self.status_args())
+                self.assertEqual(result.returncode, 0, result.stderr)
+                report = json.loads(result.stdout)
+                prometheus = [s["name"] for s in report["sources"] if s["kind"] == "prometheus"]
+                listed = report["prometheus_alerts"]
+                for alert in listed:
+                    self.assertIn(alert["state"], ("pending", "firing"))
+                    self.assertIn(alert["source"], prometheus)
+                    self.assertRegex(alert["fingerprint"], r"^[0-9a-f]{16}$")
+                    self.assertRegex(alert["activeAt"], r"^\d{4}-\d\d-\d\dT")
+                    value = alert["value"]
+                    # A JSON number, or Prometheus' own spelling of what
+                    # JSON has no number for.
+                    self.assertTrue(value in ("NaN", "+Inf", "-Inf")
+                                    or (isinstance(value, (int, float))
+                                        and not isinstance(value, bool)),
+                                    f"value {value!r}")
+                watchdog = [a for a in listed if a["labels"]["alertname"] == "Watchdog"]
+                self.assertEqual(len(watchdog), 1)
+                self.assertEqual(watchdog[0]["state"], "firing")
+                self.assertEqual(watchdog[0]["value"], 1)
+                for alert in listed:
+                    if alert["labels"]["alertname"] == "HighLatencyP95":
+                        if not states or states[-1] != alert["state"]:
+                            states.append(alert["state"])
+                        # The p95 latency, in seconds, over the threshold.
+                        if isinstance(alert["value"], float):
+                            self.assertGreater(alert["value"], 0.5)
+                if "firing" not in states:
+                    self.assertLess(time.monotonic() - began, 120,
+                                    f"HighLatencyP95 never fired; seen {states}")
+                    time.sleep(0.3)
+            print(f"HighLatencyP95 went {' -> '.join(states)} in vigil --status "
+                  f"{time.monotonic() - began:.1f} s after latency went up")
+            # Pending first: an early warning, before the rule's `for` ends.
+            self.assertEqual(states, ["pending", "firing"])
+
+            text = run_vigil(self.status_args(format="text"))
+            self.assertEqual(text.returncode, 0, text.stderr)
+            self.assertRegex(text.stdout, r"Prometheus: \d+ firing, \d+ pending")
+            self.assertIn("HighLatencyP95", text.stdout)
+        finally:
+            self.stack.set_service(latency=0.05)
+
     def test_dead_source_exits_2(self):
         port = closed_port()
         result = run_vigil(self.status_args(f"--alertmanager=http://127.0.0.1:{port}"))
