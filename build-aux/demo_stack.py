@@ -804,12 +804,17 @@ def _command_run(stack, args):
     _log(f"running: {shlex.join(argv)}")
 
     received = []
+    forwarded_int = []
     child = None
 
     def forward(signum, frame):
-        # The command shares our terminal, so a Ctrl-C reaches it directly;
-        # a signal sent to us alone is passed on.
+        # The command shares our terminal, so a Ctrl-C reaches it directly:
+        # a second SIGINT would interrupt its own clean-up (meson devenv
+        # prints a traceback). SIGINT is passed on only if the command is
+        # still running a second later (see below); other signals at once.
         received.append((signum, time.monotonic()))
+        if signum == signal.SIGINT:
+            return
         if child is not None and child.poll() is None:
             try:
                 child.send_signal(signum)
@@ -838,6 +843,10 @@ def _command_run(stack, args):
                 break
             except subprocess.TimeoutExpired:
                 pass
+            if (received and received[0][0] == signal.SIGINT and not forwarded_int
+                    and time.monotonic() - received[0][1] > 1.0):
+                forwarded_int.append(True)
+                child.send_signal(signal.SIGINT)
             if received and time.monotonic() - received[0][1] > stack.stop_timeout:
                 _log(f"{argv[0]} did not exit after the signal; killing it")
                 child.kill()

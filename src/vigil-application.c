@@ -311,6 +311,7 @@ run_status (GVariantDict *options)
   g_autofree const char **prometheus = NULL;
   g_autoptr(GPtrArray) configs = NULL;
   g_autoptr(GPtrArray) sources = NULL;
+  g_autoptr(GString) problems = g_string_new (NULL);
   g_autofree char *report = NULL;
   const char *format_word = "text";
   VigilStatusFormat format;
@@ -347,11 +348,24 @@ run_status (GVariantDict *options)
         configs = g_ptr_array_new ();
     }
 
-  sources = create_sources (configs, &error);
-  if (sources == NULL)
+  /* A bad address keeps only its own source out: the others are still
+   * polled and the report, in any format, says what was wrong. */
+  sources = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < configs->len; i++)
     {
-      g_printerr ("%s\n", error->message);
-      return 2;
+      g_autoptr(GError) config_error = NULL;
+      VigilSource *source = vigil_source_new_from_config (g_ptr_array_index (configs, i),
+                                                          NULL, &config_error);
+
+      if (source == NULL)
+        {
+          g_printerr ("%s\n", config_error->message);
+          if (problems->len > 0)
+            g_string_append_c (problems, ' ');
+          g_string_append (problems, config_error->message);
+          continue;
+        }
+      g_ptr_array_add (sources, source);
     }
 
   /* Only a source with a password or token talks to the keyring, so a
@@ -381,13 +395,15 @@ run_status (GVariantDict *options)
       g_list_store_insert_sorted (sorted, alert, compare_alerts, NULL);
     }
 
-  report = vigil_status_report_format (format, vigil_poller_get_sources (poller), G_LIST_MODEL (sorted));
+  report = vigil_status_report_format_with_problem (format, vigil_poller_get_sources (poller),
+                                                    G_LIST_MODEL (sorted),
+                                                    problems->len > 0 ? problems->str : NULL);
   fputs (report, stdout);
   if (format != VIGIL_STATUS_FORMAT_TEXT)
     fputc ('\n', stdout);
   fflush (stdout);
 
-  all_ok = g_list_model_get_n_items (vigil_poller_get_sources (poller)) > 0;
+  all_ok = g_list_model_get_n_items (vigil_poller_get_sources (poller)) > 0 && problems->len == 0;
   for (guint i = 0; i < g_list_model_get_n_items (vigil_poller_get_sources (poller)); i++)
     {
       g_autoptr(VigilSource) source = g_list_model_get_item (vigil_poller_get_sources (poller), i);
@@ -395,11 +411,17 @@ run_status (GVariantDict *options)
       if (vigil_source_get_health (source) != VIGIL_SOURCE_HEALTH_OK)
         {
           all_ok = FALSE;
-          g_printerr ("%s: %s\n", vigil_source_get_name (source),
-                      vigil_source_get_error_message (source) ? vigil_source_get_error_message (source) : _("no answer"));
+          const char *name = vigil_source_get_name (source);
+          const char *message = vigil_source_get_error_message (source);
+
+          /* Sentences usually name the server already. */
+          if (message != NULL && strstr (message, name) != NULL)
+            g_printerr ("%s\n", message);
+          else
+            g_printerr ("%s: %s\n", name, message != NULL ? message : _("no answer"));
         }
     }
-  if (g_list_model_get_n_items (vigil_poller_get_sources (poller)) == 0)
+  if (g_list_model_get_n_items (vigil_poller_get_sources (poller)) == 0 && problems->len == 0)
     g_printerr ("%s\n", _("No source is configured: pass --alertmanager=URL or --prometheus=URL, or add one in Vigil’s window."));
 
   return all_ok ? 0 : 2;

@@ -69,6 +69,16 @@ check_url (const char  *url,
       return FALSE;
     }
 
+  /* API paths are appended to the address, so a query or fragment would
+   * end up in the middle of every request. */
+  if (g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” has a “?” or “#” part: give only the server’s address and path prefix, such as https://host/prometheus."),
+                   url);
+      return FALSE;
+    }
+
   return TRUE;
 }
 

@@ -39,31 +39,54 @@ source_answered (VigilSource *source)
   return health == VIGIL_SOURCE_HEALTH_OK || health == VIGIL_SOURCE_HEALTH_STALE;
 }
 
-/* The reason the report is not all good, in words; NULL when it is. */
+/* The reason the report is not all good, in words, with each failing
+ * source's own sentence (a status bar shows only this); NULL when all is
+ * well. `extra` is a problem found before polling, such as a bad URL. */
 static char *
-dup_problem (GListModel *sources)
+dup_problem (GListModel *sources,
+             const char *extra)
 {
   guint n = g_list_model_get_n_items (sources);
   guint failed = 0;
+  g_autoptr(GString) reasons = g_string_new (NULL);
+  GString *problem = g_string_new (extra);
 
-  if (n == 0)
-    return g_strdup (_("No source is configured: pass --alertmanager=URL or --prometheus=URL, or add one in Vigil’s window."));
+  if (n == 0 && extra == NULL)
+    g_string_append (problem, _("No source is configured: pass --alertmanager=URL or --prometheus=URL, or add one in Vigil’s window."));
 
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(VigilSource) source = g_list_model_get_item (sources, i);
+      const char *message;
 
-      if (!source_answered (source))
-        failed++;
+      if (source_answered (source))
+        continue;
+
+      failed++;
+      message = vigil_source_get_error_message (source);
+      g_string_append_c (reasons, ' ');
+      g_string_append (reasons, message != NULL ? message : _("It did not answer."));
     }
 
-  if (failed == 0)
-    return NULL;
+  if (failed > 0)
+    {
+      if (problem->len > 0)
+        g_string_append_c (problem, ' ');
+      g_string_append_printf (problem,
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "%u of %u sources did not answer.",
+                                           "%u of %u sources did not answer.", n),
+                              failed, n);
+      g_string_append (problem, reasons->str);
+    }
 
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "%u of %u sources did not answer.",
-                                       "%u of %u sources did not answer.", n),
-                          failed, n);
+  if (problem->len == 0)
+    {
+      g_string_free (problem, TRUE);
+      return NULL;
+    }
+
+  return g_string_free (problem, FALSE);
 }
 
 static int
@@ -462,15 +485,22 @@ format_text (GListModel *sources,
     {
       g_autoptr(VigilAlert) alert = g_list_model_get_item (alerts, i);
       g_autofree char *age = format_age (vigil_alert_get_starts_at (alert), now);
-      g_autofree char *severity = g_ascii_strup (vigil_severity_to_string (vigil_alert_get_severity (alert)), -1);
-      const char *state = vigil_alert_is_active (alert) ? "" : vigil_alert_state_to_string (vigil_alert_get_state (alert));
+      g_autofree char *severity = NULL;
 
-      g_string_append_printf (out, "%-9s %s — %s (%s)%s%s\n",
+      /* Upper case marks what is firing, so `grep CRITICAL` counts only
+       * that; a muted or pending alert says its state first. */
+      if (vigil_alert_is_active (alert))
+        severity = g_ascii_strup (vigil_severity_to_string (vigil_alert_get_severity (alert)), -1);
+      else
+        severity = g_strdup_printf ("%s %s",
+                                    vigil_alert_state_to_string (vigil_alert_get_state (alert)),
+                                    vigil_severity_to_string (vigil_alert_get_severity (alert)));
+
+      g_string_append_printf (out, "%-9s %s — %s (%s)\n",
                               severity,
                               vigil_alert_get_name (alert) ? vigil_alert_get_name (alert) : "?",
                               vigil_alert_get_summary (alert),
-                              age,
-                              *state ? " " : "", state);
+                              age);
     }
 
   append_prometheus_alerts (out, sources, now);
@@ -553,12 +583,21 @@ vigil_status_report_format (VigilStatusFormat  format,
                             GListModel        *sources,
                             GListModel        *alerts)
 {
+  return vigil_status_report_format_with_problem (format, sources, alerts, NULL);
+}
+
+char *
+vigil_status_report_format_with_problem (VigilStatusFormat  format,
+                                         GListModel        *sources,
+                                         GListModel        *alerts,
+                                         const char        *problem_before_polling)
+{
   g_autofree char *problem = NULL;
 
   g_return_val_if_fail (G_IS_LIST_MODEL (sources), NULL);
   g_return_val_if_fail (G_IS_LIST_MODEL (alerts), NULL);
 
-  problem = dup_problem (sources);
+  problem = dup_problem (sources, problem_before_polling);
 
   switch (format)
     {

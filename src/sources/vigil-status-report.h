@@ -20,5 +20,11 @@ gboolean vigil_status_format_from_string (const char        *word,
 char    *vigil_status_report_format      (VigilStatusFormat  format,
                                           GListModel        *sources,
                                           GListModel        *alerts);
+/* The same, with a problem found before polling (a source that could not
+ * be set up, in words), which makes the report not ok. */
+char    *vigil_status_report_format_with_problem (VigilStatusFormat  format,
+                                                  GListModel        *sources,
+                                                  GListModel        *alerts,
+                                                  const char        *problem_before_polling);
 
 G_END_DECLS
