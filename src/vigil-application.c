@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "vigil-alert-tracker.h"
 #include "vigil-application.h"
@@ -28,6 +29,11 @@ struct _VigilApplication
   VigilAlertTracker *tracker;
   VigilNotifier     *notifier;
   VigilWebhookReceiver *webhook;
+  /* Bumped whenever the webhook's settings or token change, so that a
+   * keyring answer asked for before the change is not applied after it. */
+  guint              webhook_serial;
+  char              *webhook_error;
+  gboolean           shut_down;
 
   /* Sources given on the command line (VigilSourceConfig): used for this
    * run, never saved. NULL when the settings apply. */
@@ -42,6 +48,14 @@ struct _VigilApplication
 static void apply_webhook_settings (VigilApplication *self);
 
 G_DEFINE_FINAL_TYPE (VigilApplication, vigil_application, ADW_TYPE_APPLICATION)
+
+enum {
+  PROP_0,
+  PROP_WEBHOOK_ERROR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static const GOptionEntry option_entries[] = {
   { "status", 's', 0, G_OPTION_ARG_NONE, NULL,
@@ -590,38 +604,130 @@ webhook_received_cb (VigilWebhookReceiver *receiver,
 }
 
 static void
+wipe_token (char *token)
+{
+  explicit_bzero (token, strlen (token));
+  g_free (token);
+}
+
+static void
+set_webhook_error (VigilApplication *self,
+                   const char       *message)
+{
+  if (g_strcmp0 (self->webhook_error, message) == 0)
+    return;
+
+  g_free (self->webhook_error);
+  self->webhook_error = g_strdup (message);
+  if (message != NULL)
+    g_message ("The Alertmanager webhook is off: %s", message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WEBHOOK_ERROR]);
+}
+
+/* Listens with the token the receiver has, when the webhook is on; a
+ * receiver already listening keeps its port, so taking a new token drops
+ * no request. */
+static void
+start_webhook (VigilApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->shut_down || !g_settings_get_boolean (self->settings, "webhook-enabled"))
+    return;
+
+  if (vigil_webhook_receiver_get_listening (self->webhook)
+      || vigil_webhook_receiver_start (self->webhook, &error))
+    set_webhook_error (self, NULL);
+  else
+    set_webhook_error (self, error->message);
+}
+
+static void
+webhook_token_stored_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  VigilApplication *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!vigil_secrets_store_finish (result, &error))
+    {
+      /* A token the keyring does not hold could not be copied into
+       * alertmanager.yml: the receiver keeps the one it has. */
+      if (!vigil_webhook_receiver_get_listening (self->webhook)
+          && g_settings_get_boolean (self->settings, "webhook-enabled"))
+        set_webhook_error (self, error->message);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Keyring answers asked for before this token was there are stale. */
+  self->webhook_serial++;
+  vigil_webhook_receiver_set_token (self->webhook, g_task_get_task_data (task));
+  start_webhook (self);
+
+  if (!g_task_return_error_if_cancelled (task))
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
 webhook_token_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(VigilApplication) self = user_data;
+  g_autoptr(GTask) task = user_data;
+  VigilApplication *self = g_task_get_source_object (task);
+  guint serial = GPOINTER_TO_UINT (g_task_get_task_data (task));
   g_autoptr(GError) error = NULL;
   char *token = vigil_secrets_lookup_finish (result, &error);
 
-  if (self->webhook == NULL)
+  /* The settings or the token changed meanwhile: a newer answer comes. */
+  if (self->webhook == NULL || serial != self->webhook_serial)
     {
       vigil_secrets_free (token);
       return;
     }
 
+  /* A receiver that listens keeps its token when the keyring fails. */
+  if (error != NULL && vigil_webhook_receiver_get_listening (self->webhook))
+    {
+      g_message ("The webhook token could not be read again: %s", error->message);
+      return;
+    }
+  if (error != NULL)
+    {
+      set_webhook_error (self, error->message);
+      return;
+    }
+
   /* First use: make a token and keep it in the keyring, where
-   * docs/webhook.md tells the user to find it. */
-  if (token == NULL && error == NULL)
+   * Preferences copies it from. */
+  if (token == NULL)
     {
       token = vigil_webhook_receiver_generate_token ();
-      if (token != NULL)
-        vigil_secrets_store_async (WEBHOOK_SOURCE, _("Alertmanager webhook"), token,
-                                   NULL, NULL, NULL);
-    }
-
-  if (token != NULL)
-    {
-      vigil_webhook_receiver_set_token (self->webhook, token);
+      if (token == NULL)
+        set_webhook_error (self, _("Vigil could not make a webhook token: the system gave it no random numbers."));
+      else
+        vigil_application_set_webhook_token_async (self, token, NULL, NULL, NULL);
       vigil_secrets_free (token);
+      return;
     }
 
-  if (error != NULL || !vigil_webhook_receiver_start (self->webhook, &error))
-    g_message ("The Alertmanager webhook is off: %s", error->message);
+  vigil_webhook_receiver_set_token (self->webhook, token);
+  vigil_secrets_free (token);
+  start_webhook (self);
+}
+
+/* Reads the token from the keyring, then applies it and listens. */
+static void
+lookup_webhook_token (VigilApplication *self)
+{
+  GTask *task = g_task_new (self, NULL, NULL, NULL);
+
+  g_task_set_source_tag (task, lookup_webhook_token);
+  g_task_set_task_data (task, GUINT_TO_POINTER (++self->webhook_serial), NULL);
+  vigil_secrets_lookup_async (VIGIL_APPLICATION_WEBHOOK_SECRET_ID, NULL, webhook_token_cb, task);
 }
 
 static void
@@ -630,16 +736,18 @@ apply_webhook_settings (VigilApplication *self)
   g_autofree char *address = g_settings_get_string (self->settings, "webhook-address");
 
   vigil_webhook_receiver_stop (self->webhook);
+  set_webhook_error (self, NULL);
   if (!g_settings_get_boolean (self->settings, "webhook-enabled"))
     {
+      /* Nothing pending may start it again. */
+      self->webhook_serial++;
       vigil_alert_tracker_remove_source (self->tracker, WEBHOOK_SOURCE);
       return;
     }
 
   vigil_webhook_receiver_set_address (self->webhook, address);
   vigil_webhook_receiver_set_port (self->webhook, g_settings_get_uint (self->settings, "webhook-port"));
-  vigil_secrets_lookup_async (WEBHOOK_SOURCE, NULL,
-                              webhook_token_cb, g_object_ref (self));
+  lookup_webhook_token (self);
 }
 
 static void
@@ -813,10 +921,35 @@ vigil_application_shutdown (GApplication *app)
     vigil_poller_stop (self->poller);
   if (self->webhook != NULL)
     vigil_webhook_receiver_stop (self->webhook);
+  /* A keyring answer still on its way must not start it again, nor may
+   * a settings change: another instance in this process (a test) may
+   * share the settings backend. */
+  self->webhook_serial++;
+  self->shut_down = TRUE;
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_func (self->settings, settings_changed_cb, self);
   g_clear_handle_id (&self->reload_idle_id, g_source_remove);
   g_cancellable_cancel (self->secrets_cancellable);
 
   G_APPLICATION_CLASS (vigil_application_parent_class)->shutdown (app);
+}
+
+static void
+vigil_application_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  VigilApplication *self = VIGIL_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_WEBHOOK_ERROR:
+      g_value_set_string (value, self->webhook_error);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -832,6 +965,7 @@ vigil_application_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->secrets_cancellable);
   g_clear_pointer (&self->override_configs, g_ptr_array_unref);
+  g_clear_pointer (&self->webhook_error, g_free);
 
   G_OBJECT_CLASS (vigil_application_parent_class)->finalize (object);
 }
@@ -842,6 +976,7 @@ vigil_application_class_init (VigilApplicationClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  object_class->get_property = vigil_application_get_property;
   object_class->finalize = vigil_application_finalize;
 
   app_class->handle_local_options = vigil_application_handle_local_options;
@@ -849,6 +984,11 @@ vigil_application_class_init (VigilApplicationClass *klass)
   app_class->activate = vigil_application_activate;
   app_class->startup = vigil_application_startup;
   app_class->shutdown = vigil_application_shutdown;
+
+  properties[PROP_WEBHOOK_ERROR] =
+    g_param_spec_string ("webhook-error", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -971,4 +1111,66 @@ vigil_application_get_prometheus (VigilApplication *self)
     }
 
   return NULL;
+}
+
+VigilWebhookReceiver *
+vigil_application_get_webhook_receiver (VigilApplication *self)
+{
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
+
+  return self->webhook;
+}
+
+const char *
+vigil_application_get_webhook_error (VigilApplication *self)
+{
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
+
+  return self->webhook_error;
+}
+
+void
+vigil_application_set_webhook_token_async (VigilApplication    *self,
+                                           const char          *token,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (VIGIL_IS_APPLICATION (self));
+  g_return_if_fail (token != NULL && token[0] != '\0');
+  g_return_if_fail (self->webhook != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vigil_application_set_webhook_token_async);
+  /* Kept until the keyring holds it, then wiped. */
+  g_task_set_task_data (task, g_strdup (token), (GDestroyNotify) wipe_token);
+  /* Not cancellable: once asked for, the keyring and the receiver must
+   * end up with the same token. */
+  vigil_secrets_store_async (VIGIL_APPLICATION_WEBHOOK_SECRET_ID, _("Alertmanager webhook"),
+                             token, NULL, webhook_token_stored_cb, task);
+}
+
+gboolean
+vigil_application_set_webhook_token_finish (VigilApplication  *self,
+                                            GAsyncResult      *result,
+                                            GError           **error)
+{
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vigil_application_set_webhook_token_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+vigil_application_reload_webhook_token (VigilApplication *self)
+{
+  g_return_if_fail (VIGIL_IS_APPLICATION (self));
+
+  if (self->webhook == NULL || !g_settings_get_boolean (self->settings, "webhook-enabled"))
+    return;
+
+  lookup_webhook_token (self);
 }

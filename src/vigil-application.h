@@ -5,6 +5,7 @@
 
 #include "vigil-alert-tracker.h"
 #include "vigil-poller.h"
+#include "vigil-webhook-receiver.h"
 
 G_BEGIN_DECLS
 
@@ -27,5 +28,33 @@ gboolean           vigil_application_configure   (VigilApplication *self,
 void               vigil_application_reload_sources (VigilApplication *self);
 /* The first Prometheus source, for graphs; NULL when there is none. */
 VigilSource       *vigil_application_get_prometheus (VigilApplication *self);
+
+/* The keyring entry (a vigil-secrets source id) that holds the token
+ * Alertmanager's webhook must send. */
+#define VIGIL_APPLICATION_WEBHOOK_SECRET_ID "webhook"
+
+/* The receiver of Alertmanager's pushes; it listens while the setting
+ * webhook-enabled is on. Its url and last-error properties say how it is. */
+VigilWebhookReceiver *vigil_application_get_webhook_receiver (VigilApplication *self);
+/* Why the webhook does not listen although it is turned on, as a plain
+ * sentence (port taken, bad address, keyring unusable); NULL while it
+ * listens, starts, or is off. Property "webhook-error", notified. */
+const char        *vigil_application_get_webhook_error (VigilApplication *self);
+/* Stores `token` as the webhook's token in the keyring and, once it is
+ * there, has the receiver take it at once (and start, when it is turned
+ * on and was not listening): no restart needed. On failure the receiver
+ * keeps the token it had. */
+void               vigil_application_set_webhook_token_async  (VigilApplication    *self,
+                                                               const char          *token,
+                                                               GCancellable        *cancellable,
+                                                               GAsyncReadyCallback  callback,
+                                                               gpointer             user_data);
+gboolean           vigil_application_set_webhook_token_finish (VigilApplication    *self,
+                                                               GAsyncResult        *result,
+                                                               GError             **error);
+/* Reads the webhook's token from the keyring again and applies it, for a
+ * token changed outside Vigil (secret-tool). Preferences calls it when it
+ * opens. Does nothing while the webhook is off. */
+void               vigil_application_reload_webhook_token (VigilApplication *self);
 
 G_END_DECLS
