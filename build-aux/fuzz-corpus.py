@@ -7,11 +7,13 @@ few hand-made inputs for the shapes no capture has:
     build-aux/fuzz-corpus.py            (re)write every seed-* file
     build-aux/fuzz-corpus.py --check    exit 1 if the committed seeds differ
 
-Only files named seed-* are written or removed; repro-* files, the inputs
-that once broke a parser, are kept. The output is committed, so building and
-testing never need this script; run it again after adding a case. Needs only
-the standard library, except for the source-config seeds (GLib's GVariant
-through python3-gi), which are skipped when that is missing."""
+Only files named seed-* of the targets listed here are written or removed;
+repro-* files, the inputs that once broke a parser, are kept, and so are the
+folders of targets whose seeds are made by hand. The output is committed, so
+building and testing never need this script; run it again after adding a
+case (`meson test --suite fuzz` checks that). Needs only the standard
+library, except for the source-config seeds (GLib's GVariant through
+python3-gi), which are skipped when that is missing."""
 
 import json
 import pathlib

@@ -393,6 +393,7 @@ run_status (GVariantDict *options)
 
   for (guint i = 0; i < sources->len; i++)
     vigil_poller_add_source (poller, g_ptr_array_index (sources, i));
+  vigil_alert_tracker_set_expect_alertmanager (tracker, vigil_poller_has_alertmanager (poller));
 
   g_signal_connect_object (poller, "source-polled", G_CALLBACK (source_polled_cb), tracker, 0);
 
@@ -538,6 +539,8 @@ load_sources (VigilApplication *self)
     }
   for (guint i = 0; i < sources->len; i++)
     vigil_poller_add_source (self->poller, g_ptr_array_index (sources, i));
+  vigil_alert_tracker_set_expect_alertmanager (self->tracker,
+                                               vigil_poller_has_alertmanager (self->poller));
 
   /* The sources are listed at once; polling waits for the keyring, or the
    * first poll would go out without credentials. A source kept from

@@ -239,6 +239,26 @@ test_prometheus_defers_to_alertmanager (Fixture       *fixture,
 }
 
 static void
+test_prometheus_first_waits_for_alertmanager (Fixture       *fixture,
+                                              gconstpointer  data)
+{
+  g_autoptr(GPtrArray) from_prometheus =
+    alerts_of (make_alert ("Muted", "critical", VIGIL_ALERT_STATE_ACTIVE), NULL);
+  g_autoptr(GPtrArray) from_alertmanager =
+    alerts_of (make_alert ("Muted", "critical", VIGIL_ALERT_STATE_SUPPRESSED), NULL);
+
+  /* Case 20 before case 18: Prometheus answers first, but an
+   * Alertmanager is configured and may have silenced the alert. */
+  vigil_alert_tracker_set_expect_alertmanager (fixture->tracker, TRUE);
+  vigil_alert_tracker_update_source (fixture->tracker, "prom", FALSE, from_prometheus);
+  g_assert_cmpuint (fixture->fired->len, ==, 0);
+
+  vigil_alert_tracker_update_source (fixture->tracker, "am", TRUE, from_alertmanager);
+  g_assert_cmpuint (fixture->fired->len, ==, 0);
+  g_assert_cmpuint (n_listed (fixture), ==, 1);
+}
+
+static void
 test_updated_in_place (Fixture       *fixture,
                        gconstpointer  data)
 {
@@ -582,6 +602,7 @@ main (int   argc,
   ADD ("/vigil/alert-tracker/heartbeat-names", test_heartbeat_names_configurable);
   ADD ("/vigil/alert-tracker/ha-dedup", test_ha_dedup);
   ADD ("/vigil/alert-tracker/prometheus-defers", test_prometheus_defers_to_alertmanager);
+  ADD ("/vigil/alert-tracker/prometheus-first", test_prometheus_first_waits_for_alertmanager);
   ADD ("/vigil/alert-tracker/updated-in-place", test_updated_in_place);
   ADD ("/vigil/alert-tracker/case-18", test_real_alertmanager_states);
   ADD ("/vigil/alert-tracker/push/fires-at-once", test_push_fires_at_once);

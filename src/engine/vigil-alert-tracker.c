@@ -34,6 +34,8 @@ struct _VigilAlertTracker
   /* Fingerprints already announced by alert-fired; forgotten on resolve. */
   GHashTable *announced;
   gboolean    heartbeat_seen;
+  /* An Alertmanager is configured, even if it has not answered yet. */
+  gboolean    expect_authority;
   GHashTable *pushed;            /* fingerprint -> PushEntry */
 };
 
@@ -183,6 +185,9 @@ is_heartbeat (VigilAlertTracker *self,
 static gboolean
 any_authoritative (VigilAlertTracker *self)
 {
+  if (self->expect_authority)
+    return TRUE;
+
   for (guint i = 0; i < self->sources->len; i++)
     {
       SourceState *state = g_ptr_array_index (self->sources, i);
@@ -685,4 +690,13 @@ vigil_alert_compare (VigilAlert *a,
     return diff;
 
   return g_strcmp0 (vigil_alert_get_fingerprint (a), vigil_alert_get_fingerprint (b));
+}
+
+void
+vigil_alert_tracker_set_expect_alertmanager (VigilAlertTracker *self,
+                                             gboolean           expect)
+{
+  g_return_if_fail (VIGIL_IS_ALERT_TRACKER (self));
+
+  self->expect_authority = !!expect;
 }

@@ -48,6 +48,11 @@ void               vigil_alert_tracker_push                (VigilAlertTracker  *
                                                             const char         *source_name,
                                                             GPtrArray          *firing,
                                                             GPtrArray          *resolved);
+/* Whether an Alertmanager is configured. Until it first answers, a
+ * Prometheus source's firing alerts must not notify either: Alertmanager
+ * may have silenced them. */
+void               vigil_alert_tracker_set_expect_alertmanager (VigilAlertTracker *self,
+                                                                gboolean           expect);
 /* Forget a source that was removed from the configuration (a push source
  * too: what it pushed is forgotten). */
 void               vigil_alert_tracker_remove_source       (VigilAlertTracker  *self,
