@@ -542,7 +542,7 @@ test_tls_warning_and_bad_files (void)
   g_assert_no_error (error);
   g_assert_cmpint (vigil_source_get_health (broken), ==, VIGIL_SOURCE_HEALTH_ERROR);
   g_assert_nonnull (strstr (vigil_source_get_error_message (broken),
-                            "The CA file “/nonexistent/vigil-test-ca.pem” could not be read"));
+                            "The CA file “/nonexistent/vigil-test-ca.pem” does not exist"));
   g_assert_null (poll_source (broken, &error));
   g_assert_error (error, VIGIL_SOURCE_ERROR, VIGIL_SOURCE_ERROR_TLS);
 }

@@ -450,6 +450,33 @@ test_push_overruled_by_later_poll (Fixture       *fixture,
 }
 
 static void
+test_push_resolution_outlives_failing_poll (Fixture       *fixture,
+                                            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) polled = alerts_of (make_alert ("A", "critical", VIGIL_ALERT_STATE_ACTIVE), NULL);
+  g_autoptr(GPtrArray) resolved = alerts_of (make_alert ("A", "critical", VIGIL_ALERT_STATE_ACTIVE), NULL);
+  g_autoptr(GPtrArray) pending = alerts_of (make_alert ("Soon", "warning", VIGIL_ALERT_STATE_PENDING), NULL);
+
+  vigil_alert_tracker_update_source (fixture->tracker, "am", TRUE, polled);
+  g_assert_cmpuint (fixture->fired->len, ==, 1);
+
+  /* Alertmanager can no longer be polled but still pushes: the resolution
+   * must hold however long the outage lasts, and other sources' updates
+   * must not bring the alert back from the failing source's old data. */
+  vigil_alert_tracker_push (fixture->tracker, "webhook", NULL, resolved);
+  g_assert_cmpuint (n_listed (fixture), ==, 0);
+  vigil_clock_advance (fixture->clock, 3 * PUSH_GRACE_US);
+  vigil_alert_tracker_update_source (fixture->tracker, "prom", FALSE, pending);
+  g_assert_cmpuint (n_listed (fixture), ==, 1);
+  g_assert_cmpuint (fixture->fired->len, ==, 1);
+  g_assert_cmpuint (fixture->resolved->len, ==, 1);
+
+  /* Alertmanager answers again: it is the truth from then on. */
+  vigil_alert_tracker_update_source (fixture->tracker, "am", TRUE, polled);
+  g_assert_cmpuint (fixture->fired->len, ==, 2);
+}
+
+static void
 test_push_only_source (Fixture       *fixture,
                        gconstpointer  data)
 {
@@ -602,6 +629,7 @@ main (int   argc,
   ADD ("/vigil/alert-tracker/heartbeat-names", test_heartbeat_names_configurable);
   ADD ("/vigil/alert-tracker/ha-dedup", test_ha_dedup);
   ADD ("/vigil/alert-tracker/prometheus-defers", test_prometheus_defers_to_alertmanager);
+  ADD ("/vigil/alert-tracker/push-resolution-outlives-failing-poll", test_push_resolution_outlives_failing_poll);
   ADD ("/vigil/alert-tracker/prometheus-first", test_prometheus_first_waits_for_alertmanager);
   ADD ("/vigil/alert-tracker/updated-in-place", test_updated_in_place);
   ADD ("/vigil/alert-tracker/case-18", test_real_alertmanager_states);

@@ -100,17 +100,28 @@ settle_pushed (VigilAlertTracker *self,
     {
       PushEntry *entry = value;
 
-      if (entry->alert == NULL)
+      /* Only an Alertmanager's answer can overrule a push; a Prometheus
+       * source knows nothing of what Alertmanager sends. */
+      if (!authoritative)
         continue;
 
-      /* Listed by Alertmanager: from now on the polls carry it (and know
-       * about silences that the push could not tell). Not listed by the
-       * source it was pushed for, long after the push: the poll is the
-       * truth. */
-      if ((authoritative && g_hash_table_contains (listed, key))
-          || (g_strcmp0 (entry->source_name, source_name) == 0
-              && !g_hash_table_contains (listed, key)
-              && push_expired (self, entry)))
+      /* Resolved by push: it holds until an Alertmanager answers after
+       * the grace period, whatever it says then, so a source that cannot
+       * be polled never brings the alert back from its old data. */
+      if (entry->alert == NULL)
+        {
+          if (push_expired (self, entry))
+            g_hash_table_iter_remove (&iter);
+          continue;
+        }
+
+      /* Firing by push: listed by Alertmanager, the polls carry it from
+       * now on (and know about silences the push could not tell). Not
+       * listed by the source it was pushed for, long after the push: the
+       * poll is the truth. An Alertmanager that Vigil does not poll can
+       * only take it back by pushing the resolution. */
+      if (g_hash_table_contains (listed, key)
+          || (g_strcmp0 (entry->source_name, source_name) == 0 && push_expired (self, entry)))
         g_hash_table_iter_remove (&iter);
     }
 }
@@ -149,7 +160,10 @@ prune_resolved_pushes (VigilAlertTracker *self)
     {
       PushEntry *entry = value;
 
-      if (entry->alert == NULL && push_expired (self, entry))
+      /* Resolutions are settled by polls (settle_pushed); this only keeps
+       * the table from growing when no Alertmanager is ever polled. */
+      if (entry->alert == NULL
+          && vigil_clock_get_now (self->clock) - entry->pushed_at >= G_USEC_PER_SEC * 24 * 3600)
         g_hash_table_iter_remove (&iter);
     }
 }

@@ -22,6 +22,8 @@ typedef struct {
   guint total_ms;
   guint retries;
   guint retry_delay_ms;
+  /* Only when the user turned certificate checks off for the source. */
+  gboolean accept_invalid_certificates;
 } Policy;
 
 /* One GET, from the first attempt to the answer or the last failure.
@@ -976,6 +978,25 @@ send_cb (GObject      *object,
       return;
     }
 
+  /* A resumed TLS session can complete a request whose certificate this
+   * session would refuse (another source, with its own CA or with checks
+   * off, reached the same server first): the flags still tell. */
+  if (!session_policy (SOUP_SESSION (object))->accept_invalid_certificates
+      && g_strcmp0 (g_uri_get_scheme (call->uri), "https") == 0)
+    {
+      GTlsCertificateFlags flags = soup_message_get_tls_peer_certificate_errors (call->message);
+
+      if (flags != 0)
+        {
+          fail_attempt (task,
+                        error_for_certificate (flags,
+                                               soup_message_get_tls_peer_certificate (call->message),
+                                               g_uri_get_host (call->uri), call->authority),
+                        FALSE);
+          return;
+        }
+    }
+
   length = soup_message_headers_get_content_length (soup_message_get_response_headers (call->message));
   if (length > VIGIL_HTTP_MAX_BODY)
     {
@@ -1251,4 +1272,13 @@ vigil_http_session_new (void)
                                         "user-agent", user_agent,
                                         "max-conns-per-host", 4,
                                         NULL);
+}
+
+void
+vigil_http_set_accept_invalid_certificates (SoupSession *session,
+                                            gboolean     accept)
+{
+  g_return_if_fail (SOUP_IS_SESSION (session));
+
+  session_policy (session)->accept_invalid_certificates = !!accept;
 }

@@ -92,4 +92,11 @@ void     vigil_http_set_retries     (SoupSession        *session,
                                      guint               retries,
                                      guint               first_delay_ms);
 
+/* Per session: whether a certificate that fails verification is
+ * accepted (the user turned checks off for that source). Otherwise a
+ * request is refused whenever the certificate has errors, also on a
+ * resumed TLS session that skipped the handshake's checks. */
+void     vigil_http_set_accept_invalid_certificates (SoupSession *session,
+                                                     gboolean     accept);
+
 G_END_DECLS

@@ -363,10 +363,20 @@ set_up_tls (VigilSource *self)
 {
   g_autoptr(GError) error = NULL;
 
+  g_clear_pointer (&self->setup_error, g_free);
+
   if (self->config->ca_file != NULL)
     {
-      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (self->config->ca_file, &error);
+      g_autoptr(GTlsDatabase) database = NULL;
 
+      if (!g_file_test (self->config->ca_file, G_FILE_TEST_EXISTS))
+        {
+          self->setup_error = g_strdup_printf (_("The CA file “%s” does not exist: choose it again in Preferences."),
+                                               self->config->ca_file);
+          return;
+        }
+
+      database = g_tls_file_database_new (self->config->ca_file, &error);
       if (database == NULL)
         {
           self->setup_error = g_strdup_printf (_("The CA file “%s” could not be read: %s"),
@@ -381,6 +391,7 @@ set_up_tls (VigilSource *self)
 
   if (self->config->client_certificate != NULL)
     {
+      g_clear_object (&self->client_certificate);
       if (self->config->client_key != NULL)
         self->client_certificate = g_tls_certificate_new_from_files (self->config->client_certificate,
                                                                      self->config->client_key,
@@ -889,6 +900,7 @@ vigil_source_new_from_config (const VigilSourceConfig  *config,
   self = g_object_new (VIGIL_TYPE_SOURCE, NULL);
   self->config = vigil_source_config_copy (config);
   self->session = vigil_http_session_new ();
+  vigil_http_set_accept_invalid_certificates (self->session, !config->tls_verify);
 
   for (guint i = 0; config->urls[i] != NULL; i++)
     {
@@ -1049,6 +1061,10 @@ vigil_source_poll_async (VigilSource         *self,
   g_task_set_source_tag (task, vigil_source_poll_async);
   g_task_set_task_data (task, round_new (self->members->len, now_us, unref_array0),
                         (GDestroyNotify) round_free);
+
+  /* The file may have appeared or been fixed since: read it again. */
+  if (self->setup_error != NULL)
+    set_up_tls (self);
 
   if (self->setup_error != NULL)
     {
