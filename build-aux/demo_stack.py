@@ -429,8 +429,11 @@ class DemoStack:
             f"--web.listen-address={prom_address}",
             f"--web.external-url=http://{prom_address}/",
             # Without this, a rule's alert reaches Alertmanager only a minute
-            # after it starts firing.
-            "--rules.alert.resend-delay=1s",
+            # after it starts firing. Alertmanager keeps an alert for four
+            # resend delays: at 1 s, one stalled cluster member (which
+            # blocks Prometheus' notifier for seconds) let alerts expire on
+            # the healthy one too, so the demo could not show a member down.
+            "--rules.alert.resend-delay=5s",
             "--web.enable-lifecycle",
         ], prom_dir)
         prom.ready_url = f"http://{prom_address}/-/ready"

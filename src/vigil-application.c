@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "vigil-alert-lifecycle.h"
 #include "vigil-alert-tracker.h"
 #include "vigil-application.h"
 #include "vigil-notifier.h"
@@ -14,7 +15,7 @@
 #include "vigil-preferences-window.h"
 #include "vigil-secrets.h"
 #include "vigil-source-config.h"
-#include "vigil-secrets.h"
+#include "vigil-state-store.h"
 #include "vigil-status-report.h"
 #include "vigil-webhook-receiver.h"
 #include "vigil-window.h"
@@ -28,6 +29,14 @@ struct _VigilApplication
   VigilPoller       *poller;
   VigilAlertTracker *tracker;
   VigilNotifier     *notifier;
+  VigilAlertLifecycle *lifecycle;
+  VigilStateStore   *state_store;
+  /* One timer for the lifecycle's next due step, one for the debounced
+   * save; a save asked for while one writes waits for it. */
+  guint              tick_timeout_id;
+  guint              save_timeout_id;
+  gboolean           saving;
+  gboolean           save_again;
   VigilWebhookReceiver *webhook;
   /* Bumped whenever the webhook's settings or token change, so that a
    * keyring answer asked for before the change is not applied after it. */
@@ -43,9 +52,17 @@ struct _VigilApplication
    * configuration start no polling. */
   GCancellable      *secrets_cancellable;
   gboolean           background;
+  gboolean           command_line_seen;
 };
 
 static void apply_webhook_settings (VigilApplication *self);
+static void tick (VigilApplication *self);
+
+/* How long after a change the alert state is saved: a storm of changes
+ * gives one write. */
+#define SAVE_DELAY_MS 2000
+/* “Snooze 10 min” in the notification. */
+#define SNOOZE_US (10 * G_TIME_SPAN_MINUTE)
 
 G_DEFINE_FINAL_TYPE (VigilApplication, vigil_application, ADW_TYPE_APPLICATION)
 
@@ -281,6 +298,26 @@ source_polled_cb (VigilPoller *poller,
                                      alerts);
 }
 
+/* The application's own: the tracker first, then what the lifecycle
+ * learns from the poll, then whatever became due. */
+static void
+app_source_polled_cb (VigilPoller *poller,
+                      VigilSource *source,
+                      GPtrArray   *alerts,
+                      gpointer     user_data)
+{
+  VigilApplication *self = user_data;
+  const char *name = vigil_source_get_name (source);
+
+  source_polled_cb (poller, source, alerts, self->tracker);
+
+  vigil_alert_lifecycle_source_health (self->lifecycle, name, alerts != NULL,
+                                       vigil_source_get_last_success (source));
+  if (alerts != NULL && vigil_source_get_kind (source) == VIGIL_SOURCE_KIND_ALERTMANAGER)
+    vigil_alert_lifecycle_heartbeat (self->lifecycle, vigil_alert_tracker_has_heartbeat (self->tracker));
+  tick (self);
+}
+
 static void
 alert_fired_cb (VigilAlertTracker *tracker,
                 VigilAlert        *alert,
@@ -288,7 +325,232 @@ alert_fired_cb (VigilAlertTracker *tracker,
 {
   VigilApplication *self = user_data;
 
-  vigil_notifier_notify_alert (self->notifier, alert);
+  vigil_alert_lifecycle_alert_fired (self->lifecycle, alert);
+}
+
+static void
+alert_resolved_cb (VigilAlertTracker *tracker,
+                   VigilAlert        *alert,
+                   gpointer           user_data)
+{
+  VigilApplication *self = user_data;
+
+  vigil_alert_lifecycle_alert_resolved (self->lifecycle, alert);
+}
+
+static void
+tracker_changed_cb (VigilAlertTracker *tracker,
+                    gpointer           user_data)
+{
+  VigilApplication *self = user_data;
+
+  vigil_alert_lifecycle_sync (self->lifecycle, vigil_alert_tracker_get_alerts (tracker));
+  tick (self);
+}
+
+static gboolean
+tick_timeout_cb (gpointer user_data)
+{
+  VigilApplication *self = user_data;
+
+  self->tick_timeout_id = 0;
+  tick (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Does what is due, then sleeps until the next due step: one timer. */
+static void
+tick (VigilApplication *self)
+{
+  gint64 due;
+  gint64 delay_ms;
+
+  g_clear_handle_id (&self->tick_timeout_id, g_source_remove);
+  if (self->shut_down)
+    return;
+
+  vigil_alert_lifecycle_tick (self->lifecycle);
+
+  due = vigil_alert_lifecycle_get_next_due (self->lifecycle);
+  if (due == 0)
+    return;
+
+  delay_ms = (due - vigil_clock_get_now (self->clock) + 999) / 1000;
+  self->tick_timeout_id = g_timeout_add ((guint) CLAMP (delay_ms, 0, G_MAXUINT), tick_timeout_cb, self);
+}
+
+static void
+lifecycle_action_cb (VigilAlertLifecycle *lifecycle,
+                     VigilAlertAction    *action,
+                     gpointer             user_data)
+{
+  VigilApplication *self = user_data;
+
+  switch (action->kind)
+    {
+    case VIGIL_ALERT_ACTION_NOTIFY:
+      vigil_notifier_show_alert (self->notifier, action->alert, action->urgency);
+      break;
+    case VIGIL_ALERT_ACTION_NOTIFY_SUMMARY:
+      vigil_notifier_show_summary (self->notifier, action->n_alerts, action->n_critical);
+      break;
+    case VIGIL_ALERT_ACTION_RESOLVED:
+      if (action->fingerprint != NULL)
+        vigil_notifier_withdraw (self->notifier, action->fingerprint);
+      break;
+    case VIGIL_ALERT_ACTION_PLAY:
+    case VIGIL_ALERT_ACTION_STOP:
+    case VIGIL_ALERT_ACTION_ESCALATE:
+    case VIGIL_ALERT_ACTION_RUN_HOOK:
+    case VIGIL_ALERT_ACTION_REARM:
+    default:
+      /* Sound, hooks and the tray come in a later stage. */
+      g_debug ("Lifecycle action %s for %s (level %u)",
+               vigil_alert_action_kind_to_string (action->kind),
+               action->fingerprint != NULL ? action->fingerprint : "everything",
+               action->level);
+      break;
+    }
+}
+
+static void save_state (VigilApplication *self);
+
+static void
+save_state_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  VigilApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vigil_state_store_save_finish (VIGIL_STATE_STORE (object), result, &error))
+    g_message ("%s", error->message);
+
+  self->saving = FALSE;
+  if (self->save_again && !self->shut_down)
+    save_state (self);
+  g_object_unref (self);
+}
+
+static void
+save_state (VigilApplication *self)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (self->saving)
+    {
+      self->save_again = TRUE;
+      return;
+    }
+
+  self->save_again = FALSE;
+  self->saving = TRUE;
+  bytes = vigil_alert_lifecycle_serialize (self->lifecycle);
+  vigil_state_store_save_async (self->state_store, bytes, NULL, save_state_cb, g_object_ref (self));
+}
+
+static gboolean
+save_timeout_cb (gpointer user_data)
+{
+  VigilApplication *self = user_data;
+
+  self->save_timeout_id = 0;
+  save_state (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+lifecycle_changed_cb (VigilAlertLifecycle *lifecycle,
+                      gpointer             user_data)
+{
+  VigilApplication *self = user_data;
+
+  if (self->save_timeout_id == 0 && !self->shut_down)
+    self->save_timeout_id = g_timeout_add (SAVE_DELAY_MS, save_timeout_cb, self);
+}
+
+/* Nothing saved yet is normal; a file that cannot be read is moved aside
+ * and said in words, and Vigil starts with no saved state. */
+static void
+restore_state (VigilApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = vigil_state_store_load (self->state_store, &error);
+
+  if (error != NULL)
+    {
+      g_message ("%s", error->message);
+      return;
+    }
+  if (bytes == NULL)
+    return;
+
+  if (!vigil_alert_lifecycle_restore (self->lifecycle, bytes, &error))
+    {
+      g_autofree char *message = vigil_state_store_set_aside (self->state_store, error);
+
+      g_message ("%s", message);
+    }
+}
+
+static void
+open_alert (VigilApplication *self,
+            const char       *fingerprint)
+{
+  g_application_activate (G_APPLICATION (self));
+  if (fingerprint != NULL)
+    {
+      GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+      if (VIGIL_IS_WINDOW (window))
+        vigil_window_select_alert (VIGIL_WINDOW (window), fingerprint);
+    }
+}
+
+static void
+notification_action_cb (VigilNotifier *notifier,
+                        const char    *key,
+                        const char    *fingerprint,
+                        gpointer       user_data)
+{
+  VigilApplication *self = user_data;
+
+  if (g_str_equal (key, "acknowledge"))
+    {
+      if (fingerprint != NULL)
+        vigil_alert_lifecycle_acknowledge (self->lifecycle, fingerprint);
+      else
+        vigil_alert_lifecycle_acknowledge_all (self->lifecycle);
+    }
+  else if (g_str_equal (key, "snooze"))
+    {
+      gint64 until = vigil_clock_get_now (self->clock) + SNOOZE_US;
+
+      if (fingerprint != NULL)
+        vigil_alert_lifecycle_snooze (self->lifecycle, fingerprint, until);
+      else
+        vigil_alert_lifecycle_snooze_all (self->lifecycle, until);
+    }
+  else if (g_str_equal (key, "open"))
+    open_alert (self, fingerprint);
+  else
+    return;
+
+  tick (self);
+}
+
+static void
+policy_from_settings (VigilApplication *self)
+{
+  g_autoptr(GVariant) value = g_settings_get_value (self->settings, "escalation-policy");
+  g_autoptr(VigilEscalationPolicy) policy = vigil_escalation_policy_new_from_variant (value);
+
+  if (self->lifecycle == NULL)
+    self->lifecycle = vigil_alert_lifecycle_new (self->clock, policy);
+  else
+    vigil_alert_lifecycle_set_policy (self->lifecycle, policy);
 }
 
 static int
@@ -310,6 +572,38 @@ status_poll_cb (GObject      *object,
   *done = TRUE;
 }
 
+static gboolean
+status_alarm_cb (const char *fingerprint,
+                 guint      *escalation_level,
+                 gpointer    user_data)
+{
+  VigilAlertLifecycle *lifecycle = user_data;
+
+  *escalation_level = vigil_alert_lifecycle_get_escalation_level (lifecycle, fingerprint);
+
+  return vigil_alert_lifecycle_is_acknowledged (lifecycle, fingerprint);
+}
+
+/* What the running Vigil saved about each alert, for --status to report.
+ * Nothing saved, or a file that cannot be read, reports nothing
+ * acknowledged; the file stays where it is for the application. */
+static VigilAlertLifecycle *
+load_saved_lifecycle (VigilClock *clock)
+{
+  g_autoptr(VigilEscalationPolicy) policy = vigil_escalation_policy_new ();
+  g_autoptr(VigilAlertLifecycle) lifecycle = vigil_alert_lifecycle_new (clock, policy);
+  g_autoptr(VigilStateStore) store = vigil_state_store_new_default ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = vigil_state_store_load (store, &error);
+
+  if (bytes != NULL && !vigil_alert_lifecycle_restore (lifecycle, bytes, &error))
+    g_printerr ("%s\n", error->message);
+  else if (error != NULL)
+    g_printerr ("%s\n", error->message);
+
+  return g_steal_pointer (&lifecycle);
+}
+
 /* `vigil --status`: one poll, a report on stdout, the reason on stderr.
  * Runs before GTK starts, so it needs neither a display nor D-Bus. */
 static int
@@ -327,6 +621,7 @@ run_status (GVariantDict *options)
   g_autoptr(GPtrArray) sources = NULL;
   g_autoptr(GString) problems = g_string_new (NULL);
   g_autofree char *report = NULL;
+  g_autoptr(VigilAlertLifecycle) saved = NULL;
   const char *format_word = "text";
   VigilStatusFormat format;
   gboolean done = FALSE;
@@ -410,9 +705,11 @@ run_status (GVariantDict *options)
       g_list_store_insert_sorted (sorted, alert, compare_alerts, NULL);
     }
 
-  report = vigil_status_report_format_with_problem (format, vigil_poller_get_sources (poller),
-                                                    G_LIST_MODEL (sorted),
-                                                    problems->len > 0 ? problems->str : NULL);
+  saved = load_saved_lifecycle (clock);
+  report = vigil_status_report_format_full (format, vigil_poller_get_sources (poller),
+                                            G_LIST_MODEL (sorted),
+                                            problems->len > 0 ? problems->str : NULL,
+                                            status_alarm_cb, saved);
   fputs (report, stdout);
   if (format != VIGIL_STATUS_FORMAT_TEXT)
     fputc ('\n', stdout);
@@ -485,6 +782,23 @@ find_unchanged_source (GListModel              *current,
   return NULL;
 }
 
+/* Tells the lifecycle which sources to watch. Not before the command line
+ * was read: the settings' sources at startup may not be this run's, and
+ * naming the wrong ones would forget the alerts restored from the right
+ * ones. The webhook's push source is not polled, so it cannot go blind. */
+static void
+watch_sources (VigilApplication *self,
+               GHashTable       *names)
+{
+  g_autofree const char **watched = NULL;
+
+  if (!self->command_line_seen)
+    return;
+
+  watched = (const char **) g_hash_table_get_keys_as_array (names, NULL);
+  vigil_alert_lifecycle_set_sources (self->lifecycle, watched);
+}
+
 /* Sets the poller's sources from the command line, or else the settings.
  * Sources whose configuration did not change are kept, and the tracker
  * forgets only the names that are gone, so that editing one source does
@@ -537,6 +851,7 @@ load_sources (VigilApplication *self)
       if (!g_hash_table_contains (names, name))
         vigil_alert_tracker_remove_source (self->tracker, name);
     }
+  watch_sources (self, names);
   for (guint i = 0; i < sources->len; i++)
     vigil_poller_add_source (self->poller, g_ptr_array_index (sources, i));
   vigil_alert_tracker_set_expect_alertmanager (self->tracker,
@@ -572,6 +887,11 @@ settings_changed_cb (GSettings        *settings,
 {
   if (g_str_has_prefix (key, "webhook-"))
     apply_webhook_settings (self);
+  else if (g_str_equal (key, "escalation-policy"))
+    {
+      policy_from_settings (self);
+      tick (self);
+    }
   else if (g_str_equal (key, "poll-interval"))
     vigil_poller_set_interval (self->poller, g_settings_get_uint (settings, key));
   else if (g_str_equal (key, "heartbeat-alertnames"))
@@ -795,9 +1115,31 @@ preferences_activated (GSimpleAction *action,
   gtk_window_present (preferences);
 }
 
+static void
+acknowledge_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  VigilApplication *self = user_data;
+
+  vigil_application_acknowledge (self, g_variant_get_string (parameter, NULL), TRUE);
+}
+
+static void
+unacknowledge_activated (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  VigilApplication *self = user_data;
+
+  vigil_application_acknowledge (self, g_variant_get_string (parameter, NULL), FALSE);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated, NULL, NULL, NULL },
   { "preferences", preferences_activated, NULL, NULL, NULL },
+  { "acknowledge", acknowledge_activated, "s", NULL, NULL },
+  { "unacknowledge", unacknowledge_activated, "s", NULL, NULL },
 };
 
 static int
@@ -844,11 +1186,25 @@ vigil_application_command_line (GApplication            *app,
   g_variant_dict_lookup (options, "alertmanager", "^a&s", &alertmanagers);
   g_variant_dict_lookup (options, "prometheus", "^a&s", &prometheus);
 
+  self->command_line_seen = TRUE;
   if (alertmanagers != NULL || prometheus != NULL)
     {
       g_clear_pointer (&self->override_configs, g_ptr_array_unref);
       self->override_configs = configs_from_options (alertmanagers, prometheus);
       load_sources (self);
+    }
+  else
+    {
+      g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+      GListModel *current = vigil_poller_get_sources (self->poller);
+
+      for (guint i = 0; i < g_list_model_get_n_items (current); i++)
+        {
+          g_autoptr(VigilSource) source = g_list_model_get_item (current, i);
+
+          g_hash_table_add (names, (gpointer) vigil_source_get_name (source));
+        }
+      watch_sources (self, names);
     }
 
   if (g_variant_dict_contains (options, "background"))
@@ -895,15 +1251,29 @@ vigil_application_startup (GApplication *app)
   self->poller = vigil_poller_new ();
   self->tracker = vigil_alert_tracker_new (self->clock);
   self->notifier = vigil_notifier_new ();
+  policy_from_settings (self);
+  self->state_store = vigil_state_store_new_default ();
+  restore_state (self);
 
   heartbeats = g_settings_get_strv (self->settings, "heartbeat-alertnames");
   vigil_alert_tracker_set_heartbeat_names (self->tracker, (const char * const *) heartbeats);
   vigil_poller_set_interval (self->poller, g_settings_get_uint (self->settings, "poll-interval"));
 
   g_signal_connect_object (self->poller, "source-polled",
-                           G_CALLBACK (source_polled_cb), self->tracker, 0);
+                           G_CALLBACK (app_source_polled_cb), self, 0);
+  /* The lifecycle decides what notifies; the tracker only reports. */
   g_signal_connect_object (self->tracker, "alert-fired",
                            G_CALLBACK (alert_fired_cb), self, 0);
+  g_signal_connect_object (self->tracker, "alert-resolved",
+                           G_CALLBACK (alert_resolved_cb), self, 0);
+  g_signal_connect_object (self->tracker, "changed",
+                           G_CALLBACK (tracker_changed_cb), self, 0);
+  g_signal_connect_object (self->lifecycle, "action",
+                           G_CALLBACK (lifecycle_action_cb), self, 0);
+  g_signal_connect_object (self->lifecycle, "changed",
+                           G_CALLBACK (lifecycle_changed_cb), self, 0);
+  g_signal_connect_object (self->notifier, "action-invoked",
+                           G_CALLBACK (notification_action_cb), self, 0);
   g_signal_connect_object (self->settings, "changed",
                            G_CALLBACK (settings_changed_cb), self, 0);
 
@@ -933,6 +1303,19 @@ vigil_application_shutdown (GApplication *app)
     g_signal_handlers_disconnect_by_func (self->settings, settings_changed_cb, self);
   g_clear_handle_id (&self->reload_idle_id, g_source_remove);
   g_cancellable_cancel (self->secrets_cancellable);
+  g_clear_handle_id (&self->tick_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->save_timeout_id, g_source_remove);
+
+  /* The last state is written before the process ends, whatever the
+   * debounce still waited for. */
+  if (self->lifecycle != NULL && self->state_store != NULL)
+    {
+      g_autoptr(GBytes) bytes = vigil_alert_lifecycle_serialize (self->lifecycle);
+      g_autoptr(GError) error = NULL;
+
+      if (!vigil_state_store_save (self->state_store, bytes, &error))
+        g_message ("%s", error->message);
+    }
 
   G_APPLICATION_CLASS (vigil_application_parent_class)->shutdown (app);
 }
@@ -962,6 +1345,8 @@ vigil_application_finalize (GObject *object)
 
   g_clear_object (&self->webhook);
   g_clear_object (&self->notifier);
+  g_clear_object (&self->lifecycle);
+  g_clear_object (&self->state_store);
   g_clear_object (&self->tracker);
   g_clear_object (&self->poller);
   g_clear_object (&self->clock);
@@ -1176,4 +1561,31 @@ vigil_application_reload_webhook_token (VigilApplication *self)
     return;
 
   lookup_webhook_token (self);
+}
+
+VigilAlertLifecycle *
+vigil_application_get_lifecycle (VigilApplication *self)
+{
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
+
+  return self->lifecycle;
+}
+
+gboolean
+vigil_application_acknowledge (VigilApplication *self,
+                               const char       *fingerprint,
+                               gboolean          acknowledge)
+{
+  gboolean changed;
+
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), FALSE);
+  g_return_val_if_fail (fingerprint != NULL, FALSE);
+
+  if (acknowledge)
+    changed = vigil_alert_lifecycle_acknowledge (self->lifecycle, fingerprint);
+  else
+    changed = vigil_alert_lifecycle_unacknowledge (self->lifecycle, fingerprint);
+  tick (self);
+
+  return changed;
 }

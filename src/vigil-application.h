@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "vigil-alert-lifecycle.h"
 #include "vigil-alert-tracker.h"
 #include "vigil-poller.h"
 #include "vigil-webhook-receiver.h"
@@ -16,6 +17,15 @@ VigilApplication  *vigil_application_new         (void);
 VigilPoller       *vigil_application_get_poller  (VigilApplication *self);
 VigilAlertTracker *vigil_application_get_tracker (VigilApplication *self);
 GSettings         *vigil_application_get_settings (VigilApplication *self);
+/* What happens to each alert: notified, acknowledged, escalation level. */
+VigilAlertLifecycle *vigil_application_get_lifecycle (VigilApplication *self);
+/* Acknowledges the alert (or, with `acknowledge` FALSE, takes the
+ * acknowledgement back) and does what follows at once. Returns whether
+ * anything changed. The actions app.acknowledge and app.unacknowledge
+ * (s: fingerprint) call it. */
+gboolean           vigil_application_acknowledge (VigilApplication *self,
+                                                  const char       *fingerprint,
+                                                  gboolean          acknowledge);
 /* Replaces the configured sources with these URLs and saves them, as the
  * first-run page does. Either may be NULL or empty; the Alertmanager URL
  * may list the members of one cluster, separated by commas. */

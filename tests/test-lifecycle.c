@@ -371,7 +371,7 @@ test_escalation_timing (Fixture       *fixture,
   action = find_kind (fixture, VIGIL_ALERT_ACTION_NOTIFY);
   g_assert_nonnull (action);
   g_assert_true (action->alert == alert);
-  g_assert_cmpint (action->urgency, ==, VIGIL_URGENCY_NORMAL);
+  g_assert_cmpint (action->urgency, ==, VIGIL_URGENCY_CRITICAL);
   g_assert_cmpuint (action->level, ==, 1);
   g_assert_cmpint (action->reason, ==, VIGIL_ALERT_REASON_FIRED);
   action = find_kind (fixture, VIGIL_ALERT_ACTION_PLAY);

@@ -78,7 +78,9 @@ default_rule (VigilSeverity severity)
     {
     case VIGIL_SEVERITY_CRITICAL:
       rule.notify = TRUE;
-      rule.urgency = VIGIL_URGENCY_NORMAL;
+      /* A critical alert's notification stays until the engineer sees it,
+       * from the first one. */
+      rule.urgency = VIGIL_URGENCY_CRITICAL;
       rule.sound = g_intern_static_string ("alarm");
       rule.volume = 0.4;
       rule.repeat_seconds = 60;

@@ -13,21 +13,134 @@ static const char * const body_labels[] = { "severity", "instance", "job", "serv
 
 struct _VigilNotifier
 {
-  GObject   parent_instance;
+  GObject             parent_instance;
 
-  gboolean  available;
+  gboolean            available;
+  /* fingerprint → NotifyNotification, kept so that a later notification
+   * for the alert replaces it, its actions reach us, and it can close. */
+  GHashTable         *shown;
+  NotifyNotification *summary;
 };
 
 G_DEFINE_FINAL_TYPE (VigilNotifier, vigil_notifier, G_TYPE_OBJECT)
 
+enum {
+  ACTION_INVOKED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* What an action callback needs; the notification may outlive us. */
+typedef struct {
+  GWeakRef  notifier;
+  char     *fingerprint;
+} ActionData;
+
+static void
+action_data_free (gpointer data)
+{
+  ActionData *action_data = data;
+
+  g_weak_ref_clear (&action_data->notifier);
+  g_free (action_data->fingerprint);
+  g_free (action_data);
+}
+
+static void
+action_cb (NotifyNotification *notification,
+           char               *key,
+           gpointer            user_data)
+{
+  ActionData *action_data = user_data;
+  g_autoptr(VigilNotifier) self = g_weak_ref_get (&action_data->notifier);
+
+  if (self == NULL)
+    return;
+
+  /* Clicking the notification itself opens the alert. */
+  if (g_str_equal (key, "default"))
+    key = "open";
+
+  g_signal_emit (self, signals[ACTION_INVOKED], 0, key, action_data->fingerprint);
+}
+
+static void
+add_actions (VigilNotifier      *self,
+             NotifyNotification *notification,
+             const char         *fingerprint)
+{
+  static const struct {
+    const char *key;
+    const char *label;
+  } actions[] = {
+    { "acknowledge", N_("Acknowledge") },
+    { "snooze", N_("Snooze 10 min") },
+    { "open", N_("Open") },
+    { "default", N_("Open") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      ActionData *action_data = g_new0 (ActionData, 1);
+
+      g_weak_ref_init (&action_data->notifier, self);
+      action_data->fingerprint = g_strdup (fingerprint);
+      notify_notification_add_action (notification, actions[i].key, _(actions[i].label),
+                                      action_cb, action_data, action_data_free);
+    }
+}
+
+static NotifyNotification *
+new_notification (const char *summary,
+                  const char *body)
+{
+  NotifyNotification *notification = notify_notification_new (summary, body, APP_ID);
+
+  notify_notification_set_app_name (notification, "Vigil");
+  notify_notification_set_category (notification, "x-vigil.alert");
+  notify_notification_set_hint_string (notification, "desktop-entry", APP_ID);
+
+  return notification;
+}
+
+static void
+show (NotifyNotification *notification,
+      const char         *what)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!notify_notification_show (notification, &error))
+    g_message ("Could not show a notification for %s: %s", what, error->message);
+}
+
+static void
+vigil_notifier_dispose (GObject *object)
+{
+  VigilNotifier *self = VIGIL_NOTIFIER (object);
+
+  g_clear_pointer (&self->shown, g_hash_table_unref);
+  g_clear_object (&self->summary);
+
+  G_OBJECT_CLASS (vigil_notifier_parent_class)->dispose (object);
+}
+
 static void
 vigil_notifier_class_init (VigilNotifierClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = vigil_notifier_dispose;
+
+  signals[ACTION_INVOKED] =
+    g_signal_new ("action-invoked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void
 vigil_notifier_init (VigilNotifier *self)
 {
+  self->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->available = notify_is_initted () || notify_init ("Vigil");
   if (!self->available)
     g_message ("Desktop notifications are not available; alerts show in the window only.");
@@ -95,11 +208,23 @@ void
 vigil_notifier_notify_alert (VigilNotifier *self,
                              VigilAlert    *alert)
 {
-  g_autoptr(GObject) notification = NULL;
-  g_autoptr(GError) error = NULL;
+  g_return_if_fail (VIGIL_IS_NOTIFIER (self));
+  g_return_if_fail (VIGIL_IS_ALERT (alert));
+
+  vigil_notifier_show_alert (self, alert,
+                             vigil_alert_get_severity (alert) == VIGIL_SEVERITY_CRITICAL
+                             ? VIGIL_URGENCY_CRITICAL : VIGIL_URGENCY_NORMAL);
+}
+
+void
+vigil_notifier_show_alert (VigilNotifier *self,
+                           VigilAlert    *alert,
+                           VigilUrgency   urgency)
+{
   g_autofree char *summary = NULL;
   g_autofree char *body = NULL;
-  gboolean critical;
+  const char *fingerprint;
+  NotifyNotification *notification;
 
   g_return_if_fail (VIGIL_IS_NOTIFIER (self));
   g_return_if_fail (VIGIL_IS_ALERT (alert));
@@ -109,19 +234,93 @@ vigil_notifier_notify_alert (VigilNotifier *self,
 
   summary = vigil_notifier_dup_summary (alert);
   body = vigil_notifier_dup_body (alert);
-  critical = vigil_alert_get_severity (alert) == VIGIL_SEVERITY_CRITICAL;
+  fingerprint = vigil_alert_get_fingerprint (alert);
 
-  /* libnotify 0.8.1 (Debian 12) has no autoptr for its type. */
-  notification = G_OBJECT (notify_notification_new (summary, body, APP_ID));
-  notify_notification_set_app_name (NOTIFY_NOTIFICATION (notification), "Vigil");
-  notify_notification_set_category (NOTIFY_NOTIFICATION (notification), "x-vigil.alert");
-  notify_notification_set_hint_string (NOTIFY_NOTIFICATION (notification), "desktop-entry", APP_ID);
-  notify_notification_set_urgency (NOTIFY_NOTIFICATION (notification),
-                                   critical ? NOTIFY_URGENCY_CRITICAL : NOTIFY_URGENCY_NORMAL);
-  if (critical)
-    notify_notification_set_timeout (NOTIFY_NOTIFICATION (notification), NOTIFY_EXPIRES_NEVER);
+  /* Updating the same object keeps its id, so the server replaces the
+   * earlier notification instead of stacking a second one. */
+  notification = fingerprint != NULL ? g_hash_table_lookup (self->shown, fingerprint) : NULL;
+  if (notification != NULL)
+    {
+      notify_notification_update (notification, summary, body, APP_ID);
+      notify_notification_clear_actions (notification);
+    }
+  else
+    {
+      notification = new_notification (summary, body);
+      if (fingerprint != NULL)
+        g_hash_table_replace (self->shown, g_strdup (fingerprint), notification);
+    }
 
-  if (!notify_notification_show (NOTIFY_NOTIFICATION (notification), &error))
-    g_message ("Could not show a notification for %s: %s",
-               vigil_alert_get_fingerprint (alert), error->message);
+  add_actions (self, notification, fingerprint);
+  /* VigilUrgency has libnotify's values. */
+  notify_notification_set_urgency (notification, (NotifyUrgency) urgency);
+  notify_notification_set_timeout (notification,
+                                   urgency == VIGIL_URGENCY_CRITICAL
+                                   ? NOTIFY_EXPIRES_NEVER : NOTIFY_EXPIRES_DEFAULT);
+
+  show (notification, fingerprint != NULL ? fingerprint : summary);
+  if (fingerprint == NULL)
+    g_object_unref (notification);
+}
+
+char *
+vigil_notifier_dup_storm_summary (guint n_alerts,
+                                  guint n_critical)
+{
+  g_autofree char *firing = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u alert firing",
+                                                          "%u alerts firing", n_alerts),
+                                             n_alerts);
+
+  /* TRANSLATORS: “%s” is “37 alerts firing”. */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %u critical", "%s, %u critical",
+                                       n_critical),
+                          firing, n_critical);
+}
+
+void
+vigil_notifier_show_summary (VigilNotifier *self,
+                             guint          n_alerts,
+                             guint          n_critical)
+{
+  g_autofree char *summary = NULL;
+
+  g_return_if_fail (VIGIL_IS_NOTIFIER (self));
+
+  if (!self->available)
+    return;
+
+  summary = vigil_notifier_dup_storm_summary (n_alerts, n_critical);
+  if (self->summary != NULL)
+    {
+      notify_notification_update (self->summary, summary, NULL, APP_ID);
+      notify_notification_clear_actions (self->summary);
+    }
+  else
+    self->summary = new_notification (summary, NULL);
+
+  add_actions (self, self->summary, NULL);
+  notify_notification_set_urgency (self->summary,
+                                   n_critical > 0 ? NOTIFY_URGENCY_CRITICAL : NOTIFY_URGENCY_NORMAL);
+  notify_notification_set_timeout (self->summary,
+                                   n_critical > 0 ? NOTIFY_EXPIRES_NEVER : NOTIFY_EXPIRES_DEFAULT);
+  show (self->summary, summary);
+}
+
+void
+vigil_notifier_withdraw (VigilNotifier *self,
+                         const char    *fingerprint)
+{
+  NotifyNotification *notification;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (VIGIL_IS_NOTIFIER (self));
+  g_return_if_fail (fingerprint != NULL);
+
+  notification = g_hash_table_lookup (self->shown, fingerprint);
+  if (notification == NULL)
+    return;
+
+  if (!notify_notification_close (notification, &error))
+    g_debug ("Could not close the notification for %s: %s", fingerprint, error->message);
+  g_hash_table_remove (self->shown, fingerprint);
 }

@@ -247,9 +247,11 @@ add_prometheus_alerts (JsonBuilder *builder,
 }
 
 static char *
-format_json (GListModel *sources,
-             GListModel *alerts,
-             const char *problem)
+format_json (GListModel           *sources,
+             GListModel           *alerts,
+             const char           *problem,
+             VigilStatusAlarmFunc  alarm_func,
+             gpointer              user_data)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
@@ -328,6 +330,16 @@ format_json (GListModel *sources,
         json_builder_add_null_value (builder);
       json_builder_set_member_name (builder, "source");
       json_builder_add_string_value (builder, vigil_alert_get_source (alert));
+      if (alarm_func != NULL)
+        {
+          guint level = 0;
+          gboolean acknowledged = alarm_func (vigil_alert_get_fingerprint (alert), &level, user_data);
+
+          json_builder_set_member_name (builder, "acknowledged");
+          json_builder_add_boolean_value (builder, acknowledged);
+          json_builder_set_member_name (builder, "escalation_level");
+          json_builder_add_int_value (builder, level);
+        }
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -446,9 +458,11 @@ append_prometheus_alerts (GString    *out,
 }
 
 static char *
-format_text (GListModel *sources,
-             GListModel *alerts,
-             const char *problem)
+format_text (GListModel           *sources,
+             GListModel           *alerts,
+             const char           *problem,
+             VigilStatusAlarmFunc  alarm_func,
+             gpointer              user_data)
 {
   GString *out = g_string_new (NULL);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
@@ -486,6 +500,7 @@ format_text (GListModel *sources,
       g_autoptr(VigilAlert) alert = g_list_model_get_item (alerts, i);
       g_autofree char *age = format_age (vigil_alert_get_starts_at (alert), now);
       g_autofree char *severity = NULL;
+      g_autofree char *mark = NULL;
 
       /* Upper case marks what is firing, so `grep CRITICAL` counts only
        * that; a muted or pending alert says its state first. */
@@ -496,11 +511,22 @@ format_text (GListModel *sources,
                                     vigil_alert_state_to_string (vigil_alert_get_state (alert)),
                                     vigil_severity_to_string (vigil_alert_get_severity (alert)));
 
-      g_string_append_printf (out, "%-9s %s — %s (%s)\n",
+      if (alarm_func != NULL)
+        {
+          guint level = 0;
+
+          if (alarm_func (vigil_alert_get_fingerprint (alert), &level, user_data))
+            mark = g_strdup_printf (" [%s]", _("acknowledged"));
+          else if (level > 1)
+            mark = g_strdup_printf (" [%s %u]", _("level"), level);
+        }
+
+      g_string_append_printf (out, "%-9s %s — %s (%s)%s\n",
                               severity,
                               vigil_alert_get_name (alert) ? vigil_alert_get_name (alert) : "?",
                               vigil_alert_get_summary (alert),
-                              age);
+                              age,
+                              mark != NULL ? mark : "");
     }
 
   append_prometheus_alerts (out, sources, now);
@@ -592,6 +618,17 @@ vigil_status_report_format_with_problem (VigilStatusFormat  format,
                                          GListModel        *alerts,
                                          const char        *problem_before_polling)
 {
+  return vigil_status_report_format_full (format, sources, alerts, problem_before_polling, NULL, NULL);
+}
+
+char *
+vigil_status_report_format_full (VigilStatusFormat     format,
+                                 GListModel           *sources,
+                                 GListModel           *alerts,
+                                 const char           *problem_before_polling,
+                                 VigilStatusAlarmFunc  alarm_func,
+                                 gpointer              user_data)
+{
   g_autofree char *problem = NULL;
 
   g_return_val_if_fail (G_IS_LIST_MODEL (sources), NULL);
@@ -602,11 +639,11 @@ vigil_status_report_format_with_problem (VigilStatusFormat  format,
   switch (format)
     {
     case VIGIL_STATUS_FORMAT_JSON:
-      return format_json (sources, alerts, problem);
+      return format_json (sources, alerts, problem, alarm_func, user_data);
     case VIGIL_STATUS_FORMAT_WAYBAR:
       return format_waybar (sources, alerts, problem);
     case VIGIL_STATUS_FORMAT_TEXT:
     default:
-      return format_text (sources, alerts, problem);
+      return format_text (sources, alerts, problem, alarm_func, user_data);
     }
 }

@@ -27,4 +27,19 @@ char    *vigil_status_report_format_with_problem (VigilStatusFormat  format,
                                                   GListModel        *alerts,
                                                   const char        *problem_before_polling);
 
+/* Where the engineer stands with one alert, from Vigil's saved state:
+ * whether it is acknowledged and its escalation level (0 when unknown). */
+typedef gboolean (*VigilStatusAlarmFunc) (const char *fingerprint,
+                                          guint      *escalation_level,
+                                          gpointer    user_data);
+
+/* The same, each alert with `acknowledged` and `escalation_level` (JSON)
+ * or an “[acknowledged]” / “[level N]” mark (text) from `alarm_func`. */
+char    *vigil_status_report_format_full (VigilStatusFormat     format,
+                                          GListModel           *sources,
+                                          GListModel           *alerts,
+                                          const char           *problem_before_polling,
+                                          VigilStatusAlarmFunc  alarm_func,
+                                          gpointer              user_data);
+
 G_END_DECLS

@@ -1000,6 +1000,27 @@ vigil_window_finalize (GObject *object)
   G_OBJECT_CLASS (vigil_window_parent_class)->finalize (object);
 }
 
+/* Acknowledges the selected alert, or takes back its acknowledgement. */
+static void
+acknowledge_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  VigilWindow *self = VIGIL_WINDOW (widget);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  gpointer item = gtk_single_selection_get_selected_item (self->selection);
+  const char *fingerprint;
+  VigilAlertLifecycle *lifecycle;
+
+  if (!VIGIL_IS_APPLICATION (app) || !VIGIL_IS_ALERT (item))
+    return;
+
+  fingerprint = vigil_alert_get_fingerprint (item);
+  lifecycle = vigil_application_get_lifecycle (VIGIL_APPLICATION (app));
+  vigil_application_acknowledge (VIGIL_APPLICATION (app), fingerprint,
+                                 !vigil_alert_lifecycle_is_acknowledged (lifecycle, fingerprint));
+}
+
 static void
 vigil_window_class_init (VigilWindowClass *klass)
 {
@@ -1013,11 +1034,14 @@ vigil_window_class_init (VigilWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.show-alert-list", NULL, show_alert_list_action);
   gtk_widget_class_install_action (widget_class, "win.about", NULL, about_action);
+  gtk_widget_class_install_action (widget_class, "win.acknowledge", NULL, acknowledge_action);
 
   /* Shortcuts live with the window, not in the application, so they
    * work whoever creates it; the menu shows them through "accel". */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.acknowledge", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "win.acknowledge", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-page", "s", "alerts");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-page", "s", "graphs");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_question, GDK_CONTROL_MASK, "win.show-help-overlay", NULL);
@@ -1089,4 +1113,22 @@ vigil_window_new (VigilApplication *app)
   bind_application (self, app);
 
   return GTK_WIDGET (self);
+}
+
+void
+vigil_window_select_alert (VigilWindow *self,
+                           const char  *fingerprint)
+{
+  guint position;
+
+  g_return_if_fail (VIGIL_IS_WINDOW (self));
+  g_return_if_fail (fingerprint != NULL);
+
+  position = find_alert_position (self, fingerprint);
+  if (position == GTK_INVALID_LIST_POSITION)
+    return;
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", "alerts");
+  gtk_single_selection_set_selected (self->selection, position);
+  show_details (self);
 }

@@ -40,6 +40,8 @@ def vigil_env(config_dir=None, **settings):
     if config_dir is not None:
         env["GSETTINGS_BACKEND"] = "keyfile"
         env["XDG_CONFIG_HOME"] = str(config_dir)
+        # Vigil's saved alert state goes there too, never in the real home.
+        env["XDG_STATE_HOME"] = str(pathlib.Path(config_dir) / "state")
         keyfile = pathlib.Path(config_dir) / "glib-2.0" / "settings" / "keyfile"
         keyfile.parent.mkdir(parents=True, exist_ok=True)
         lines = ["[io/github/vigiloncall/Vigil]"]
