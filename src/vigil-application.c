@@ -1441,6 +1441,7 @@ vigil_application_configure (VigilApplication  *self,
   gboolean has_prom = prometheus_url != NULL && *prometheus_url != '\0';
   g_autoptr(GPtrArray) configs = NULL;
   g_autoptr(GPtrArray) check = NULL;
+  g_autoptr(GPtrArray) saved = NULL;
   g_autoptr(GVariant) value = NULL;
 
   g_return_val_if_fail (VIGIL_IS_APPLICATION (self), FALSE);
@@ -1454,6 +1455,29 @@ vigil_application_configure (VigilApplication  *self,
 
   /* Validate both before saving either, so a typo saves nothing. */
   configs = configs_from_options (has_am ? alertmanagers : NULL, has_prom ? prometheus : NULL);
+
+  /* A source with the same address that the user already set up (in
+   * Preferences, with a token or a CA file) is kept as it is: "Connect"
+   * must not strip it back to no authentication. */
+  saved = configs_from_settings (self->settings);
+  for (guint i = 0; i < configs->len; i++)
+    {
+      VigilSourceConfig *typed = g_ptr_array_index (configs, i);
+
+      for (guint j = 0; j < saved->len; j++)
+        {
+          const VigilSourceConfig *old = g_ptr_array_index (saved, j);
+
+          if (old->kind == typed->kind && old->urls != NULL && typed->urls != NULL
+              && g_strv_equal ((const char * const *) old->urls, (const char * const *) typed->urls))
+            {
+              configs->pdata[i] = vigil_source_config_copy (old);
+              vigil_source_config_free (typed);
+              break;
+            }
+        }
+    }
+
   check = create_sources (configs, error);
   if (check == NULL)
     return FALSE;
