@@ -163,7 +163,7 @@ prune_resolved_pushes (VigilAlertTracker *self)
       /* Resolutions are settled by polls (settle_pushed); this only keeps
        * the table from growing when no Alertmanager is ever polled. */
       if (entry->alert == NULL
-          && vigil_clock_get_now (self->clock) - entry->pushed_at >= G_USEC_PER_SEC * 24 * 3600)
+          && vigil_clock_get_now (self->clock) - entry->pushed_at >= G_GINT64_CONSTANT (24 * 3600) * G_USEC_PER_SEC)
         g_hash_table_iter_remove (&iter);
     }
 }
