@@ -570,7 +570,11 @@ ensure_data (VigilChartPainter *self)
       if (name == NULL || name[0] == '\0' || g_str_equal (name, "{}"))
         {
           g_free (name);
-          name = g_strdup_printf (_("Series %u"), i + 1);
+          /* The only line of a chart is what its title says. */
+          if (self->series->len == 1 && self->title != NULL && self->title[0] != '\0')
+            name = g_strdup (self->title);
+          else
+            name = g_strdup_printf (_("Series %u"), i + 1);
         }
       g_ptr_array_add (self->names, g_steal_pointer (&name));
     }
@@ -1833,7 +1837,11 @@ vigil_chart_painter_set_title (VigilChartPainter *self,
   g_return_if_fail (VIGIL_IS_CHART_PAINTER (self));
 
   if (replace_string (&self->title, title))
-    invalidate_layout (self);
+    {
+      /* A lone unlabelled series is named after the title. */
+      self->data_valid = FALSE;
+      invalidate_layout (self);
+    }
 }
 
 void
