@@ -165,8 +165,8 @@ call_free (Call *call)
 }
 
 /* "host:port" of a URL, for sentences like "Connection refused by …". */
-static char *
-dup_authority (const char *url)
+char *
+vigil_http_dup_authority (const char *url)
 {
   g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
   int port;
@@ -285,7 +285,7 @@ error_for_status (SoupMessage *message,
   gsize len = 0;
   const guint8 *data = body != NULL ? g_bytes_get_data (body, &len) : NULL;
   g_autofree char *server_words = NULL;
-  g_autofree char *authority = dup_authority (url);
+  g_autofree char *authority = vigil_http_dup_authority (url);
 
   *transient = FALSE;
 
@@ -1107,7 +1107,7 @@ start_call (GTask              *task,
   call->task = task;
   call->session = g_object_ref (session);
   call->url = g_strdup (url);
-  call->authority = dup_authority (url);
+  call->authority = vigil_http_dup_authority (url);
   call->parse = parse;
   call->free_result = free_result;
   call->policy = *session_policy (session);
@@ -1189,7 +1189,7 @@ GError *
 vigil_http_error_from_parse (const GError *parse_error,
                              const char   *url)
 {
-  g_autofree char *authority = dup_authority (url);
+  g_autofree char *authority = vigil_http_dup_authority (url);
 
   g_return_val_if_fail (parse_error != NULL, NULL);
 

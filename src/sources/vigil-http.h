@@ -80,6 +80,11 @@ GError  *vigil_http_error_from_parse (const GError       *parse_error,
 
 SoupSession *vigil_http_session_new (void);
 
+/* "host:port" of a URL (the scheme's port when none is given), for
+ * sentences like "Connection refused by 127.0.0.1:9093"; the URL itself
+ * when it has no host. */
+char        *vigil_http_dup_authority (const char *url);
+
 /* Per session: the connect timeout and the deadline of every request, in
  * milliseconds (0 for `connect_ms`: the deadline alone). The timeout
  * sentence names the deadline: "… did not answer within 20 seconds." */

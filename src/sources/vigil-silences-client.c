@@ -55,16 +55,11 @@ static char *
 dup_authority (const char *url)
 {
   g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  int port;
 
   if (uri == NULL || g_uri_get_host (uri) == NULL)
     return g_strdup (_("the Alertmanager"));
 
-  port = g_uri_get_port (uri);
-  if (port < 0)
-    port = g_strcmp0 (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
-
-  return g_strdup_printf ("%s:%d", g_uri_get_host (uri), port);
+  return vigil_http_dup_authority (url);
 }
 
 static gpointer

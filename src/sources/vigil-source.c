@@ -154,27 +154,11 @@ wipe_string (char *text)
 }
 
 static char *
-dup_authority (const char *url)
-{
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  int port;
-
-  if (uri == NULL || g_uri_get_host (uri) == NULL)
-    return g_strdup (url);
-
-  port = g_uri_get_port (uri);
-  if (port < 0)
-    port = g_strcmp0 (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
-
-  return g_strdup_printf ("%s:%d", g_uri_get_host (uri), port);
-}
-
-static char *
 dup_message_authority (SoupMessage *message)
 {
   g_autofree char *text = g_uri_to_string (soup_message_get_uri (message));
 
-  return dup_authority (text);
+  return vigil_http_dup_authority (text);
 }
 
 static void
@@ -253,7 +237,7 @@ explain_error (VigilSource *self,
                const char  *url,
                GError      *error)
 {
-  g_autofree char *authority = dup_authority (url);
+  g_autofree char *authority = vigil_http_dup_authority (url);
   gpointer flags;
 
   if (error->domain != VIGIL_SOURCE_ERROR)
@@ -911,7 +895,7 @@ vigil_source_new_from_config (const VigilSourceConfig  *config,
       len = strlen (member->url);
       while (len > 0 && member->url[len - 1] == '/')
         member->url[--len] = '\0';
-      member->authority = dup_authority (member->url);
+      member->authority = vigil_http_dup_authority (member->url);
       if (config->kind == VIGIL_SOURCE_KIND_ALERTMANAGER)
         member->alertmanager = vigil_alertmanager_client_new (self->session, member->url);
 
